@@ -1,0 +1,59 @@
+import { Command } from "commander";
+import { pholdBaseline, pholdKernel, type PholdConfig, type PholdResult } from "./phold.js";
+
+function timeIt(f: () => PholdResult): { result: PholdResult; seconds: number } {
+  const t0 = process.hrtime.bigint();
+  const result = f();
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { result, seconds };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+const program = new Command("bench").description("teamsim benchmarks (JSON output, ratios against a baseline measured in the same run)");
+
+program
+  .command("phold")
+  .description("PHOLD through the kernel's schedule API vs a bare typed-array heap")
+  .option("--json", "print JSON only")
+  .option("--events <n>", "events to process per run", "2000000")
+  .option("--reps <n>", "timed repetitions of each (median reported)", "5")
+  .action((flags: { json?: boolean; events: string; reps: string }) => {
+    const cfg: PholdConfig = { lps: 1000, eventsPerLp: 10, events: Number(flags.events), seed: 1 };
+    // Warm up both so the JIT has compiled the hot loops before timing.
+    pholdKernel({ ...cfg, events: 200_000 });
+    pholdBaseline({ ...cfg, events: 200_000 });
+    const kernel: number[] = [];
+    const baseline: number[] = [];
+    let k: PholdResult | undefined;
+    let b: PholdResult | undefined;
+    // Interleave the two so that machine noise hits both alike.
+    for (let r = 0; r < Number(flags.reps); r++) {
+      const tk = timeIt(() => pholdKernel(cfg));
+      const tb = timeIt(() => pholdBaseline(cfg));
+      kernel.push(tk.result.events / tk.seconds);
+      baseline.push(tb.result.events / tb.seconds);
+      k = tk.result;
+      b = tb.result;
+    }
+    const eventsPerS = median(kernel);
+    const baselinePerS = median(baseline);
+    const out = {
+      benchmark: "phold",
+      lps: cfg.lps,
+      initial_events_per_lp: cfg.eventsPerLp,
+      events: cfg.events,
+      reps: Number(flags.reps),
+      events_per_s: Math.round(eventsPerS),
+      baseline_events_per_s: Math.round(baselinePerS),
+      ratio: Number((eventsPerS / baselinePerS).toFixed(3)),
+      same_result: k?.checksum === b?.checksum && k?.finalTime === b?.finalTime,
+      node: process.version,
+    };
+    process.stdout.write(`${JSON.stringify(out, null, flags.json ? 0 : 2)}\n`);
+  });
+
+program.parse();

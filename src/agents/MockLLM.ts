@@ -1,0 +1,295 @@
+import { sample } from "../core/Distribution.js";
+import type { RandomStream, Rng } from "../core/Rng.js";
+import type { SimEvent, Simulation } from "../core/Simulation.js";
+import type { Trace } from "../core/Trace.js";
+import { correctProbability } from "./correctProbability.js";
+import type { ModelProfile } from "./ModelProfile.js";
+
+/** What an agent is asked: a prompt of `inputTokens`, optionally a question to answer. */
+export interface CallRequest {
+  inputTokens: number;
+  /** Probability that the reference agent answers right; omit for calls that answer nothing. */
+  pRef?: number;
+  /** Number of answer options (the right one is 0; wrong ones are 1..choices-1). */
+  choices?: number;
+  /** Fixes the output length instead of drawing it from the profile. */
+  outputTokens?: number;
+  /** A label for the trace (e.g. the item index). */
+  label?: string | number;
+}
+
+/** Why a call produced no answer. */
+export type CallError = "crashed" | "retries_exhausted" | "context_overflow";
+
+/** The outcome of one call, as seen by its caller. */
+export interface CallResult {
+  ok: boolean;
+  error?: CallError;
+  /** The chosen answer (0 = right), or -1 when the call failed or answered nothing. */
+  answer: number;
+  correct: boolean;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  /** From the call to its result, retries and backoff included. */
+  latencyS: number;
+  attempts: number;
+  straggler: boolean;
+}
+
+/** Running totals of an agent's calls; the run's metrics sum them. */
+export interface AgentCounters {
+  calls: number;
+  attempts: number;
+  retries: number;
+  failedCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  stragglers: number;
+}
+
+/** Receives every finished call's latency (for pooled latency quantiles). */
+export type LatencySink = (latencyS: number) => void;
+
+interface Pending {
+  request: CallRequest;
+  done: (r: CallResult) => void;
+  start: number;
+  attempts: number;
+  event: SimEvent | null;
+}
+
+/**
+ * A mock LLM: a model profile turned into a stochastic process on the simulation
+ * clock. Each agent draws from its own named streams (`agent/<i>/...`), so adding
+ * an agent never changes another agent's draws.
+ */
+export class MockLLM {
+  readonly counters: AgentCounters = {
+    calls: 0,
+    attempts: 0,
+    retries: 0,
+    failedCalls: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    stragglers: 0,
+  };
+  private alive = true;
+  private readonly latencyRng: RandomStream;
+  private readonly tokenRng: RandomStream;
+  private readonly answerRng: RandomStream;
+  private readonly errorRng: RandomStream;
+  private readonly crashRng: RandomStream;
+  private readonly pending = new Set<Pending>();
+  private readonly crashListeners: ((agent: MockLLM) => void)[] = [];
+  crashes = 0;
+
+  constructor(
+    readonly id: string,
+    readonly index: number,
+    readonly profile: ModelProfile,
+    private readonly sim: Simulation,
+    rng: Rng,
+    private readonly trace: Trace,
+    private readonly latencySink: LatencySink = () => {},
+  ) {
+    const base = `agent/${index}`;
+    this.latencyRng = rng.stream(`${base}/latency`);
+    this.tokenRng = rng.stream(`${base}/tokens`);
+    this.answerRng = rng.stream(`${base}/answer`);
+    this.errorRng = rng.stream(`${base}/errors`);
+    this.crashRng = rng.stream(`${base}/crash`);
+  }
+
+  /** Schedules the profile's random crash (if it has a crash rate); call once at the start of a run. */
+  start(): void {
+    const rate = this.profile.failures.crash_rate_per_hour;
+    if (rate > 0) {
+      const at = this.crashRng.exponential(rate / 3600);
+      this.sim.schedule(at, () => this.crash());
+    }
+  }
+
+  /** Whether the agent is up. */
+  get isAlive(): boolean {
+    return this.alive;
+  }
+
+  /** Registers a callback run when this agent crashes (a perfect failure detector). */
+  onCrash(listener: (agent: MockLLM) => void): void {
+    this.crashListeners.push(listener);
+  }
+
+  /** Crashes the agent: calls in flight fail with "crashed"; new calls fail at once. */
+  crash(): void {
+    if (!this.alive) return;
+    this.alive = false;
+    this.crashes++;
+    if (this.trace.enabled) this.trace.record({ t: this.sim.now, type: "crash", agent: this.id });
+    const inFlight = [...this.pending];
+    this.pending.clear();
+    for (const p of inFlight) {
+      if (p.event !== null) this.sim.cancel(p.event);
+      this.fail(p, "crashed");
+    }
+    for (const listener of this.crashListeners) listener(this);
+  }
+
+  /** Brings a crashed agent back (its earlier calls stay failed). */
+  recover(): void {
+    if (this.alive) return;
+    this.alive = true;
+    if (this.trace.enabled) this.trace.record({ t: this.sim.now, type: "recover", agent: this.id });
+  }
+
+  /**
+   * Makes one LLM call; `done` runs on the simulation clock when it returns. Every
+   * call draws the same numbers in the same order (output length, correctness,
+   * wrong choice), so a failure elsewhere does not shift later answers.
+   */
+  call(request: CallRequest, done: (r: CallResult) => void): void {
+    this.counters.calls++;
+    const p: Pending = { request, done, start: this.sim.now, attempts: 0, event: null };
+    if (this.trace.enabled) {
+      this.trace.record({ t: this.sim.now, type: "call_start", agent: this.id, label: request.label, input_tokens: request.inputTokens });
+    }
+    if (!this.alive) {
+      this.sim.schedule(0, () => this.fail(p, "crashed"));
+      return;
+    }
+    this.pending.add(p);
+    const inTok = request.inputTokens;
+    if (inTok > this.profile.context_window.tokens) {
+      // The provider rejects the prompt outright; retrying cannot help.
+      p.event = this.sim.schedule(0, () => {
+        this.pending.delete(p);
+        this.fail(p, "context_overflow");
+      });
+      return;
+    }
+    this.attempt(p);
+  }
+
+  private attempt(p: Pending): void {
+    p.attempts++;
+    this.counters.attempts++;
+    const f = this.profile.failures;
+    if (f.transient_error_rate > 0 && this.errorRng.next() < f.transient_error_rate) {
+      const errorAfter = Math.max(0, sample(this.errorRng, f.error_latency));
+      if (p.attempts >= f.retry.max_attempts) {
+        p.event = this.sim.schedule(errorAfter, () => {
+          this.pending.delete(p);
+          this.fail(p, "retries_exhausted");
+        });
+        return;
+      }
+      const wait = errorAfter + this.backoff(p.attempts);
+      this.counters.retries++;
+      p.event = this.sim.schedule(wait, () => {
+        if (this.trace.enabled) this.trace.record({ t: this.sim.now, type: "retry", agent: this.id, attempt: p.attempts + 1 });
+        this.attempt(p);
+      });
+      return;
+    }
+    this.succeedAfterGeneration(p);
+  }
+
+  // Backoff before retry k: min(max, base * 2^(k-1)), jittered (AWS Architecture Blog, 2015).
+  private backoff(k: number): number {
+    const r = this.profile.failures.retry;
+    const b = Math.min(r.max_backoff_s, r.base_backoff_s * 2 ** (k - 1));
+    if (r.jitter === "full") return this.errorRng.uniform(0, b);
+    if (r.jitter === "equal") return b / 2 + this.errorRng.uniform(0, b / 2);
+    return b;
+  }
+
+  private succeedAfterGeneration(p: Pending): void {
+    const req = p.request;
+    const prof = this.profile;
+    const outTok =
+      req.outputTokens ?? Math.max(1, Math.round(sample(this.tokenRng, prof.tokens.output)));
+    // latency = TTFT + output / decode speed (+ input / prefill speed)
+    let latency =
+      Math.max(0, sample(this.latencyRng, prof.latency.ttft)) +
+      outTok / sample(this.latencyRng, prof.latency.decode_tokens_per_s);
+    if (prof.latency.prefill_tokens_per_s !== undefined) {
+      latency += req.inputTokens / sample(this.latencyRng, prof.latency.prefill_tokens_per_s);
+    }
+    const st = prof.failures.straggler;
+    // One uniform and one multiplier draw per call whether or not it straggles.
+    const isStraggler = this.latencyRng.next() < st.probability;
+    const mult = st.probability > 0 ? Math.max(1, sample(this.latencyRng, st.multiplier)) : 1;
+    if (isStraggler) latency *= mult;
+    let answer = -1;
+    let correct = false;
+    if (req.pRef !== undefined) {
+      const u = this.answerRng.next();
+      const wrong = this.answerRng.next();
+      correct = u < correctProbability(req.pRef, prof.skill.value);
+      const choices = req.choices ?? 4;
+      answer = correct ? 0 : 1 + Math.floor(wrong * (choices - 1));
+    }
+    p.event = this.sim.schedule(latency, () => {
+      this.pending.delete(p);
+      const cost =
+        (req.inputTokens * prof.price.input_per_mtok + outTok * prof.price.output_per_mtok) / 1e6;
+      const c = this.counters;
+      c.inputTokens += req.inputTokens;
+      c.outputTokens += outTok;
+      c.costUsd += cost;
+      if (isStraggler) c.stragglers++;
+      const latencyS = this.sim.now - p.start;
+      this.latencySink(latencyS);
+      if (this.trace.enabled) {
+        this.trace.record({
+          t: this.sim.now,
+          type: "call_end",
+          agent: this.id,
+          label: req.label,
+          ok: true,
+          answer,
+          correct,
+          input_tokens: req.inputTokens,
+          output_tokens: outTok,
+          cost_usd: cost,
+          latency_s: latencyS,
+          attempts: p.attempts,
+          straggler: isStraggler,
+        });
+      }
+      p.done({
+        ok: true,
+        answer,
+        correct,
+        inputTokens: req.inputTokens,
+        outputTokens: outTok,
+        costUsd: cost,
+        latencyS,
+        attempts: p.attempts,
+        straggler: isStraggler,
+      });
+    });
+  }
+
+  private fail(p: Pending, error: CallError): void {
+    this.counters.failedCalls++;
+    const latencyS = this.sim.now - p.start;
+    if (this.trace.enabled) {
+      this.trace.record({ t: this.sim.now, type: "call_end", agent: this.id, label: p.request.label, ok: false, error, attempts: p.attempts, latency_s: latencyS });
+    }
+    p.done({
+      ok: false,
+      error,
+      answer: -1,
+      correct: false,
+      inputTokens: p.request.inputTokens,
+      outputTokens: 0,
+      costUsd: 0,
+      latencyS,
+      attempts: p.attempts,
+      straggler: false,
+    });
+  }
+}

@@ -1,0 +1,58 @@
+import Table from "cli-table3";
+import type { RunReport } from "../experiment/runScenario.js";
+import type { MetricName } from "../metrics/RunResult.js";
+import type { MetricSummary } from "../metrics/summarize.js";
+
+interface Row {
+  metric: MetricName;
+  label: string;
+  fmt: (x: number) => string;
+}
+
+const num = (digits: number) => (x: number) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
+const sig = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : String(x));
+const seconds = (x: number) => `${sig(x)} s`;
+const usd = (x: number) => `$${x < 0.01 ? x.toExponential(3) : x.toFixed(4)}`;
+
+const ROWS: Row[] = [
+  { metric: "accuracy", label: "accuracy", fmt: num(3) },
+  { metric: "decided", label: "decided (fraction of items)", fmt: num(3) },
+  { metric: "makespan_s", label: "makespan", fmt: seconds },
+  { metric: "call_latency_s", label: "call latency (pooled calls)", fmt: seconds },
+  { metric: "tokens", label: "tokens", fmt: sig },
+  { metric: "cost_usd", label: "cost", fmt: usd },
+  { metric: "calls", label: "LLM calls", fmt: sig },
+  { metric: "messages", label: "messages sent", fmt: sig },
+  { metric: "messages_dropped", label: "messages dropped", fmt: sig },
+  { metric: "retries", label: "retries", fmt: sig },
+  { metric: "failed_calls", label: "failed calls", fmt: sig },
+  { metric: "stragglers", label: "straggler calls", fmt: sig },
+  { metric: "crashes", label: "crashes", fmt: sig },
+];
+
+function ci(s: MetricSummary, fmt: (x: number) => string): string {
+  return s.ci95 ? `[${fmt(s.ci95[0])}, ${fmt(s.ci95[1])}]` : "-";
+}
+
+/** The human-readable summary of `teamsim run`: a header line and a table per metric. */
+export function formatReport(report: RunReport): string {
+  const head = `${report.scenario}: ${report.protocol} team of ${report.agents} × ${report.model}, ` +
+    `${report.replicates} replicates, seed ${report.seed}`;
+  const table = new Table({
+    head: ["metric", "mean", "95% CI of mean", "p50", "p95"],
+    style: { head: [], border: [] },
+    colAligns: ["left", "right", "right", "right", "right"],
+  });
+  for (const row of ROWS) {
+    const s = report.summary[row.metric];
+    table.push([row.label, row.fmt(s.mean), ci(s, row.fmt), row.fmt(s.p50), row.fmt(s.p95)]);
+  }
+  const ends = Object.entries(report.end_reasons)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ");
+  const lines = [head, table.toString(), `runs ended: ${ends}`, `safety violations: ${report.summary.violations}`];
+  for (const v of report.violations) {
+    lines.push(`  ${v.check} failed in replicate ${v.replicate} (seed ${v.replicate_seed}): ${v.detail}`);
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,38 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Command, CommanderError } from "commander";
+import { InputError } from "../core/InputError.js";
+import { packageRoot } from "../core/packageRoot.js";
+import { registerModelsCommand } from "./modelsCommand.js";
+import { registerProtocolsCommand } from "./protocolsCommand.js";
+import { registerRunCommand } from "./runCommand.js";
+import { registerSchemaCommand } from "./schemaCommand.js";
+import { registerValidateCommand } from "./validateCommand.js";
+
+/** The teamsim command line; returns the process exit code. */
+export function main(argv: readonly string[]): number {
+  const version = (JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
+  const program = new Command("teamsim")
+    .description("Deterministic discrete-event simulator of teams of LLM agents as distributed systems")
+    .version(version)
+    .exitOverride()
+    .showHelpAfterError("(run with --help for usage)");
+  registerRunCommand(program);
+  registerValidateCommand(program);
+  registerSchemaCommand(program);
+  registerModelsCommand(program);
+  registerProtocolsCommand(program);
+  try {
+    program.parse(argv as string[], { from: "user" });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof InputError) {
+      process.stderr.write(`teamsim: ${e.message}\n`);
+      return 2;
+    }
+    if (process.env.TEAMSIM_DEBUG) throw e;
+    process.stderr.write(`teamsim: internal error: ${(e as Error).message} (set TEAMSIM_DEBUG=1 for a stack trace)\n`);
+    return 1;
+  }
+}

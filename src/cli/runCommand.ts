@@ -1,0 +1,62 @@
+import type { Command } from "commander";
+import { SingleBar } from "cli-progress";
+import { JsonlFileTrace } from "../experiment/JsonlFileTrace.js";
+import { runScenario } from "../experiment/runScenario.js";
+import { loadScenario } from "../scenario/loadScenario.js";
+import { collect } from "./collect.js";
+import { formatReport } from "./formatReport.js";
+import { stableJson } from "./stableJson.js";
+
+interface RunFlags {
+  json?: boolean;
+  seed?: string;
+  set?: string[];
+  trace?: string;
+  quiet?: boolean;
+}
+
+/** `teamsim run SCENARIO`: runs one configuration's replicates and prints the summary. */
+export function registerRunCommand(program: Command): void {
+  program
+    .command("run")
+    .description("run a scenario's replicates (one configuration; its sweep block is ignored) and summarize them")
+    .argument("<scenario>", "scenario file (YAML or JSON)")
+    .option("--json", "print the output-contract JSON document instead of the table")
+    .option("--seed <n>", "override the scenario's seed")
+    .option("--set <path=value>", "override a scenario field (dotted path, YAML value; repeatable)", collect, [])
+    .option("--trace <file>", "write the event trace of the first replicate as JSON lines")
+    .option("-q, --quiet", "no progress bar")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  teamsim run scenarios/quickstart.yaml
+  teamsim run scenarios/quickstart.yaml --set agents.count=9 --set replicates=200 --json
+  teamsim run scenarios/quickstart.yaml --seed 7 --trace trace.jsonl`,
+    )
+    .action((file: string, flags: RunFlags) => {
+      const sets = [...(flags.set ?? [])];
+      if (flags.seed !== undefined) sets.push(`seed=${flags.seed}`);
+      const loaded = loadScenario(file, { sets });
+      const trace = flags.trace ? new JsonlFileTrace(flags.trace) : undefined;
+      const total = loaded.scenario.replicates;
+      const bar =
+        process.stderr.isTTY && !flags.quiet && total > 1
+          ? new SingleBar({ format: "replicates {bar} {value}/{total} | {percentage}% | ETA {eta_formatted}", stream: process.stderr, clearOnComplete: true, hideCursor: true })
+          : undefined;
+      bar?.start(total, 0);
+      try {
+        const { report } = runScenario(loaded, {
+          trace,
+          onProgress: bar ? (done) => bar.update(done) : undefined,
+        });
+        bar?.stop();
+        trace?.close();
+        process.stdout.write(flags.json ? `${stableJson(report)}\n` : `${formatReport(report)}\n`);
+      } catch (e) {
+        bar?.stop();
+        trace?.abort();
+        throw e;
+      }
+    });
+}

@@ -1,0 +1,24 @@
+import type { Command } from "commander";
+import { loadScenario } from "../scenario/loadScenario.js";
+import { collect } from "./collect.js";
+
+/** `teamsim validate FILE`: checks a scenario and prints what it describes. */
+export function registerValidateCommand(program: Command): void {
+  program
+    .command("validate")
+    .description("check a scenario file (exit 0 if valid, 2 with a located message if not)")
+    .argument("<scenario>", "scenario file (YAML or JSON)")
+    .option("--set <path=value>", "apply an override before validating (repeatable)", collect, [])
+    .option("--json", "print the scenario with every default filled in, as JSON")
+    .action((file: string, flags: { set: string[]; json?: boolean }) => {
+      const { scenario } = loadScenario(file, { sets: flags.set });
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(scenario, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(
+        `${file}: valid — "${scenario.name}": ${scenario.team.protocol} team of ${scenario.agents.count} × ${scenario.agents.model}, ` +
+          `${scenario.task.items} ${scenario.task.kind}, ${scenario.replicates} replicates, seed ${scenario.seed}, ${scenario.faults.length} faults\n`,
+      );
+    });
+}

@@ -1,0 +1,175 @@
+import { readFileSync } from "node:fs";
+import { isMap, isPair, isScalar, LineCounter, type Node, parseDocument, type Document } from "yaml";
+import type { z } from "zod";
+import { InputError } from "./InputError.js";
+
+/** A YAML (or JSON) document with enough bookkeeping to locate errors. */
+export interface SourceDocument {
+  file: string;
+  doc: Document.Parsed;
+  lines: LineCounter;
+  /** Dotted paths replaced from the command line, with the text that set them. */
+  overrides: Map<string, string>;
+}
+
+/** Reads and parses `file` as YAML (JSON is accepted too); syntax errors become InputErrors. */
+export function readSourceDocument(file: string): SourceDocument {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(file, "", undefined, undefined, "a readable file", code === "ENOENT" ? "no such file" : String(code));
+  }
+  return parseSourceText(file, text);
+}
+
+/** Parses `text` (named `file` in messages) as YAML. */
+export function parseSourceText(file: string, text: string): SourceDocument {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0];
+    const pos = lines.linePos(err.pos[0]);
+    // The yaml library's messages already say what went wrong; keep its first line.
+    const what = err.message.split("\n")[0];
+    throw new InputError(file, "", pos.line, pos.col, "valid YAML", `${err.code}: ${what}`);
+  }
+  return { file, doc, lines, overrides: new Map() };
+}
+
+/** Validates a parsed document against `schema`; the first problem becomes a located InputError. */
+export function validateDocument<S extends z.ZodType>(src: SourceDocument, schema: S): z.output<S> {
+  const data = src.doc.toJS() ?? {};
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  throw issueToError(src, data, pickIssue(result.error.issues));
+}
+
+/** Reads, parses and validates `file` in one step. */
+export function loadYamlFile<S extends z.ZodType>(file: string, schema: S): z.output<S> {
+  return validateDocument(readSourceDocument(file), schema);
+}
+
+type Issue = z.core.$ZodIssue;
+
+// A union reports one list of issues per branch; the branch whose issues reach
+// deepest into the document is the one the author meant.
+function pickIssue(issues: readonly Issue[]): Issue {
+  const issue = issues[0];
+  if (issue.code === "invalid_union" && issue.errors.length > 0) {
+    let best: Issue | undefined;
+    for (const branch of issue.errors) {
+      if (branch.length === 0) continue;
+      const candidate = pickIssue(branch);
+      if (best === undefined || candidate.path.length > best.path.length) best = candidate;
+    }
+    if (best !== undefined) return { ...best, path: [...issue.path, ...best.path] } as Issue;
+  }
+  return issue;
+}
+
+function issueToError(src: SourceDocument, data: unknown, issue: Issue): InputError {
+  let path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
+  let expected: string;
+  let found: string | undefined;
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const key = issue.keys[0];
+      path = [...path, key];
+      expected = "no such field (check the spelling against `teamsim schema`)";
+      found = `unknown field ${JSON.stringify(key)}`;
+      break;
+    }
+    case "invalid_type":
+      expected = issue.expected === "int" ? "an integer" : `a ${issue.expected}`;
+      found = describe(valueAt(data, path));
+      break;
+    case "too_small":
+      expected = `${issue.inclusive ? ">=" : ">"} ${String(issue.minimum)}${issue.origin === "array" ? " items" : ""}`;
+      found = describeSize(valueAt(data, path));
+      break;
+    case "too_big":
+      expected = `${issue.inclusive ? "<=" : "<"} ${String(issue.maximum)}${issue.origin === "array" ? " items" : ""}`;
+      found = describeSize(valueAt(data, path));
+      break;
+    case "invalid_value":
+      expected = `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+      found = describe(valueAt(data, path));
+      break;
+    case "invalid_union":
+      if ("discriminator" in issue && "options" in issue) {
+        const options = (issue as { options: unknown[] }).options;
+        expected = `${String(issue.discriminator)} one of ${options.map((v) => JSON.stringify(v)).join(", ")}`;
+      } else {
+        expected = "a value of one of the accepted forms (see `teamsim schema`)";
+      }
+      found = describe(valueAt(data, path));
+      break;
+    default:
+      expected = issue.message.replace(/^expected /i, "");
+      found = describe(valueAt(data, path));
+  }
+  const docPath = path.join(".");
+  const override = findOverride(src, path);
+  if (override !== undefined) {
+    return new InputError(`--set ${override}`, docPath, undefined, undefined, expected, found);
+  }
+  const pos = locate(src, path);
+  return new InputError(src.file, docPath, pos?.line, pos?.col, expected, found);
+}
+
+function findOverride(src: SourceDocument, path: readonly PropertyKey[]): string | undefined {
+  for (let i = path.length; i > 0; i--) {
+    const hit = src.overrides.get(path.slice(0, i).join("."));
+    if (hit !== undefined) return hit;
+  }
+  return undefined;
+}
+
+// The position of `path` in the document, or of its nearest ancestor that exists.
+function locate(src: SourceDocument, path: readonly PropertyKey[]): { line: number; col: number } | undefined {
+  let node: unknown = src.doc.contents;
+  let best: Node | undefined = node as Node;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
+      if (pair === undefined) break;
+      // Point at the key: that is the line where the field is written.
+      best = pair.key as Node;
+      node = pair.value;
+    } else if (node && typeof node === "object" && "items" in node && Array.isArray((node as { items: unknown[] }).items)) {
+      const item = (node as { items: unknown[] }).items[Number(key)];
+      if (item === undefined) break;
+      best = item as Node;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  const range = best?.range;
+  if (!range) return undefined;
+  return src.lines.linePos(range[0]);
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = data;
+  for (const key of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key as string];
+  }
+  return v;
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return "nothing (the field is missing)";
+  if (v === null) return "null";
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  if (typeof v === "object") return "a mapping";
+  if (typeof v === "string") return JSON.stringify(v);
+  return String(v);
+}
+
+function describeSize(v: unknown): string {
+  return Array.isArray(v) ? `${v.length} items` : describe(v);
+}

@@ -1,0 +1,119 @@
+import { MockLLM } from "../agents/MockLLM.js";
+import type { ModelProfile } from "../agents/ModelProfile.js";
+import { History } from "../checkers/History.js";
+import { runCheckers } from "../checkers/runCheckers.js";
+import type { Verdict } from "../checkers/Verdict.js";
+import { Rng } from "../core/Rng.js";
+import { Simulation } from "../core/Simulation.js";
+import { NO_TRACE, type Trace } from "../core/Trace.js";
+import { applyFaults } from "../faults/applyFaults.js";
+import type { RunResult } from "../metrics/RunResult.js";
+import { Network } from "../net/Network.js";
+import { getProtocol } from "../protocols/registry.js";
+import type { Scenario } from "../scenario/ScenarioSchema.js";
+import { QuestionSet } from "../tasks/QuestionSet.js";
+
+/** Options of one replicate. */
+export interface ReplicateOptions {
+  trace?: Trace;
+  /** Receives every successful call's latency. */
+  onCallLatency?: (latencyS: number) => void;
+}
+
+/** A replicate's measurements and the checkers' verdicts. */
+export interface ReplicateOutcome {
+  result: RunResult;
+  verdicts: Verdict[];
+}
+
+/** The seed of replicate `r`: the same for every sweep point (common random numbers). */
+export function replicateSeed(seed: string | number, r: number): string {
+  return `${seed}/${r}`;
+}
+
+/** Builds the world of replicate `r` of `scenario` (sim, network, agents, task, protocol, faults), runs it and measures it. */
+export function runReplicate(scenario: Scenario, profile: ModelProfile, r: number, options: ReplicateOptions = {}): ReplicateOutcome {
+  const trace = options.trace ?? NO_TRACE;
+  const rng = new Rng(replicateSeed(scenario.seed, r));
+  const sim = new Simulation();
+  const net = new Network(sim, rng, scenario.network, trace);
+  let latencySum = 0;
+  let latencyCount = 0;
+  const forward = options.onCallLatency;
+  const onLatency = (x: number) => {
+    latencySum += x;
+    latencyCount++;
+    if (forward !== undefined) forward(x);
+  };
+  const agents: MockLLM[] = [];
+  for (let i = 0; i < scenario.agents.count; i++) {
+    agents.push(new MockLLM(`agent-${i}`, i, profile, sim, rng, trace, onLatency));
+  }
+  const task = new QuestionSet(scenario.task, rng);
+  const history = new History();
+  const protocol = getProtocol(scenario.team.protocol).create({ sim, net, rng, trace, agents, task, history }, scenario.team);
+  if (trace.enabled) {
+    trace.record({ t: 0, type: "run_start", scenario: scenario.name, seed: scenario.seed, replicate: r, protocol: scenario.team.protocol, agents: agents.length });
+  }
+  for (const agent of agents) agent.start();
+  applyFaults(scenario.faults, sim, net, agents);
+  protocol.start();
+  const outcome = sim.run({ until: scenario.horizon_s, maxEvents: scenario.max_events });
+
+  const items = task.items.length;
+  const first = new Map<number, number>();
+  let lastDecision = 0;
+  for (const d of history.decisions) {
+    if (!first.has(d.item)) first.set(d.item, d.answer);
+    if (d.t > lastDecision) lastDecision = d.t;
+  }
+  let correct = 0;
+  for (const answer of first.values()) if (answer === 0) correct++;
+  const verdicts = runCheckers(history);
+  let calls = 0;
+  let retries = 0;
+  let failed = 0;
+  let stragglers = 0;
+  let crashes = 0;
+  let inTok = 0;
+  let outTok = 0;
+  let cost = 0;
+  for (const a of agents) {
+    const c = a.counters;
+    calls += c.calls;
+    retries += c.retries;
+    failed += c.failedCalls;
+    stragglers += c.stragglers;
+    inTok += c.inputTokens;
+    outTok += c.outputTokens;
+    cost += c.costUsd;
+    crashes += a.crashes;
+  }
+  const result: RunResult = {
+    replicate: r,
+    accuracy: correct / items,
+    decided: first.size / items,
+    makespan_s: first.size === items ? lastDecision : outcome.now,
+    cost_usd: cost,
+    tokens: inTok + outTok,
+    input_tokens: inTok,
+    output_tokens: outTok,
+    calls,
+    call_latency_s: latencyCount > 0 ? latencySum / latencyCount : 0,
+    retries,
+    failed_calls: failed,
+    stragglers,
+    crashes,
+    messages: net.stats.sent,
+    messages_delivered: net.stats.delivered,
+    messages_dropped: net.stats.dropped,
+    message_tokens: net.stats.tokens_sent,
+    violations: verdicts.filter((v) => !v.ok).length,
+    events: outcome.events,
+    end_reason: outcome.reason,
+  };
+  if (trace.enabled) {
+    trace.record({ t: sim.now, type: "run_end", reason: outcome.reason, events: outcome.events, accuracy: result.accuracy, verdicts });
+  }
+  return { result, verdicts };
+}

@@ -1,0 +1,98 @@
+import type { Verdict } from "../checkers/Verdict.js";
+import type { Trace } from "../core/Trace.js";
+import { LatencyPool } from "../metrics/LatencyPool.js";
+import { METRICS, type MetricName, type RunResult } from "../metrics/RunResult.js";
+import { type MetricSummary, summarize } from "../metrics/summarize.js";
+import type { LoadedScenario } from "../scenario/loadScenario.js";
+import type { Scenario } from "../scenario/ScenarioSchema.js";
+import { replicateSeed, runReplicate } from "./runReplicate.js";
+
+/** A failed safety check, with what reproduces it. */
+export interface ViolationReport {
+  replicate: number;
+  /** The replicate's seed: `teamsim run` with `--seed` and this replicate reproduces it. */
+  replicate_seed: string;
+  check: string;
+  detail: string;
+}
+
+/** The output document of `teamsim run --json` (the output contract of DESIGN.md). */
+export interface RunReport {
+  scenario: string;
+  seed: string | number;
+  replicates: number;
+  protocol: string;
+  model: string;
+  agents: number;
+  summary: Record<MetricName, MetricSummary> & { violations: number };
+  end_reasons: Record<string, number>;
+  violations: ViolationReport[];
+  config: Scenario;
+}
+
+/** Options of runScenario. */
+export interface RunScenarioOptions {
+  /** Trace of the first replicate. */
+  trace?: Trace;
+  /** Called after each replicate (for progress bars). */
+  onProgress?: (done: number, total: number) => void;
+  /** Keep every replicate's RunResult in the return value. */
+  keepRuns?: boolean;
+}
+
+/** Runs every replicate of one scenario configuration and summarizes them. */
+export function runScenario(loaded: LoadedScenario, options: RunScenarioOptions = {}): { report: RunReport; runs: RunResult[] } {
+  const { scenario, profiles } = loaded;
+  const profile = profiles.get(scenario.agents.model);
+  if (profile === undefined) throw new Error(`no profile for model ${scenario.agents.model}`);
+  const n = scenario.replicates;
+  const columns = new Map<MetricName, Float64Array>(METRICS.map((m) => [m, new Float64Array(n)]));
+  const pool = new LatencyPool();
+  const onCallLatency = (x: number) => pool.push(x);
+  const endReasons: Record<string, number> = {};
+  const violations: ViolationReport[] = [];
+  const runs: RunResult[] = [];
+  let violationCount = 0;
+  for (let r = 0; r < n; r++) {
+    const { result, verdicts } = runReplicate(scenario, profile, r, {
+      trace: r === 0 ? options.trace : undefined,
+      onCallLatency,
+    });
+    for (const m of METRICS) (columns.get(m) as Float64Array)[r] = result[m];
+    endReasons[result.end_reason] = (endReasons[result.end_reason] ?? 0) + 1;
+    violationCount += result.violations;
+    collectViolations(violations, verdicts, scenario, r);
+    if (options.keepRuns) runs.push(result);
+    options.onProgress?.(r + 1, n);
+  }
+  const summary = {} as Record<MetricName, MetricSummary>;
+  for (const m of METRICS) summary[m] = summarize(columns.get(m) as Float64Array);
+  // Call latency is pooled over every call of every replicate; its CI is that of
+  // the per-replicate means, the independent units.
+  const perReplicate = summary.call_latency_s;
+  summary.call_latency_s = { ...summarize(pool.values()) };
+  if (perReplicate.ci95) summary.call_latency_s.ci95 = perReplicate.ci95;
+  else delete summary.call_latency_s.ci95;
+  const report: RunReport = {
+    scenario: scenario.name,
+    seed: scenario.seed,
+    replicates: n,
+    protocol: scenario.team.protocol,
+    model: scenario.agents.model,
+    agents: scenario.agents.count,
+    summary: { ...summary, violations: violationCount },
+    end_reasons: endReasons,
+    violations,
+    config: scenario,
+  };
+  return { report, runs };
+}
+
+const MAX_REPORTED_VIOLATIONS = 20;
+
+function collectViolations(out: ViolationReport[], verdicts: readonly Verdict[], scenario: Scenario, r: number): void {
+  for (const v of verdicts) {
+    if (v.ok || out.length >= MAX_REPORTED_VIOLATIONS) continue;
+    out.push({ replicate: r, replicate_seed: replicateSeed(scenario.seed, r), check: v.check, detail: v.detail ?? "" });
+  }
+}

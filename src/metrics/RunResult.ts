@@ -1,0 +1,56 @@
+import type { EndReason } from "../core/Simulation.js";
+
+/** The measurements of one replicate. Every field is a plain number except `end_reason`. */
+export interface RunResult {
+  replicate: number;
+  /** Fraction of items whose decided answer is right (undecided items count as wrong). */
+  accuracy: number;
+  /** Fraction of items with a decision. */
+  decided: number;
+  /** Time of the last decision, or the end of the run if some item was never decided. */
+  makespan_s: number;
+  cost_usd: number;
+  tokens: number;
+  input_tokens: number;
+  output_tokens: number;
+  calls: number;
+  /** Mean latency of the run's successful calls. */
+  call_latency_s: number;
+  retries: number;
+  failed_calls: number;
+  stragglers: number;
+  crashes: number;
+  messages: number;
+  messages_delivered: number;
+  messages_dropped: number;
+  message_tokens: number;
+  /** Failed safety checks in this replicate. */
+  violations: number;
+  events: number;
+  end_reason: EndReason;
+}
+
+/** The numeric metric names of a RunResult, in report order. */
+export const METRICS = [
+  "accuracy",
+  "decided",
+  "makespan_s",
+  "call_latency_s",
+  "cost_usd",
+  "tokens",
+  "input_tokens",
+  "output_tokens",
+  "calls",
+  "retries",
+  "failed_calls",
+  "stragglers",
+  "crashes",
+  "messages",
+  "messages_delivered",
+  "messages_dropped",
+  "message_tokens",
+  "events",
+] as const satisfies readonly (keyof RunResult)[];
+
+/** One of the numeric metrics. */
+export type MetricName = (typeof METRICS)[number];

@@ -1,0 +1,54 @@
+import tQuantile from "@stdlib/stats-base-dists-t-quantile";
+
+/** Summary statistics of one metric over replicates (or over pooled calls). */
+export interface MetricSummary {
+  n: number;
+  mean: number;
+  sd: number;
+  p50: number;
+  p95: number;
+  min: number;
+  max: number;
+  /** 95% confidence interval of the mean (Student t); absent for fewer than 2 values. */
+  ci95?: [number, number];
+}
+
+/**
+ * Quantile of sorted values by linear interpolation between order statistics
+ * (Hyndman & Fan 1996, type 7: the default of R and numpy). Written here rather
+ * than taken from mathjs, whose import alone costs ~1 s of CLI start-up.
+ */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const h = (n - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(n - 1, lo + 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/** Mean, sample sd, median, p95, range and t-based 95% CI of the mean of `values`. */
+export function summarize(values: ArrayLike<number>): MetricSummary {
+  const n = values.length;
+  const sorted = Float64Array.from(values).sort();
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += sorted[i];
+  const mean = n > 0 ? sum / n : Number.NaN;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (sorted[i] - mean) ** 2;
+  const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
+  const out: MetricSummary = {
+    n,
+    mean,
+    sd,
+    p50: quantileSorted(sorted, 0.5),
+    p95: quantileSorted(sorted, 0.95),
+    min: n > 0 ? sorted[0] : Number.NaN,
+    max: n > 0 ? sorted[n - 1] : Number.NaN,
+  };
+  if (n > 1) {
+    const half = tQuantile(0.975, n - 1) * (sd / Math.sqrt(n));
+    out.ci95 = [mean - half, mean + half];
+  }
+  return out;
+}

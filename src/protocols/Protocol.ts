@@ -1,0 +1,41 @@
+import type { z } from "zod";
+import type { MockLLM } from "../agents/MockLLM.js";
+import type { History } from "../checkers/History.js";
+import type { Rng } from "../core/Rng.js";
+import type { Simulation } from "../core/Simulation.js";
+import type { Trace } from "../core/Trace.js";
+import type { Network } from "../net/Network.js";
+import type { QuestionSet } from "../tasks/QuestionSet.js";
+
+/**
+ * Everything a protocol may touch. A protocol never reaches the event queue or
+ * randomness any other way: it schedules through `sim`, talks through `net`,
+ * calls models through `agents` and draws from its own streams of `rng`.
+ */
+export interface ProtocolContext {
+  sim: Simulation;
+  net: Network;
+  rng: Rng;
+  trace: Trace;
+  /** The team, agent-0 .. agent-(n-1). */
+  agents: readonly MockLLM[];
+  task: QuestionSet;
+  /** Where proposals and decisions go, for the checkers and the metrics. */
+  history: History;
+}
+
+/** One run of a protocol. */
+export interface Protocol {
+  /** Schedules the protocol's first events; the kernel does the rest. */
+  start(): void;
+}
+
+/** A protocol as the registry knows it: its name, its scenario options, its factory. */
+export interface ProtocolModule<S extends z.ZodType = z.ZodType> {
+  name: string;
+  /** One line for `teamsim protocols` and the docs. */
+  summary: string;
+  /** The zod schema of the scenario's `team` block for this protocol. */
+  schema: S;
+  create(ctx: ProtocolContext, options: z.output<S>): Protocol;
+}

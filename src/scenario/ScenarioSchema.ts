@@ -1,0 +1,83 @@
+import { z } from "zod";
+import { distributionSchema } from "../core/distributionSchema.js";
+import { FaultSchema, faultAgents } from "../faults/FaultSchema.js";
+import { COORDINATOR } from "../protocols/independent.js";
+import { TeamSchema } from "../protocols/registry.js";
+import { DifficultySchema } from "../tasks/difficultySchema.js";
+
+const prob = z.number().min(0).max(1);
+
+const QuestionsTaskSchema = z.strictObject({
+  kind: z.literal("questions"),
+  /** Number of questions in one replicate. */
+  items: z.number().int().min(1).default(100),
+  /** Answer options per question (one right, the rest wrong; wrong votes split over them). */
+  choices: z.number().int().min(2).default(4),
+  difficulty: DifficultySchema.default({ kind: "fixed", p: 0.7 }),
+  /** Input tokens of one question's prompt. */
+  prompt_tokens: distributionSchema("").prefault({ dist: "fixed", value: 400 }),
+});
+
+const NetworkSchema = z.strictObject({
+  /** One-way message delay. */
+  latency: distributionSchema("_s").prefault({ dist: "lognormal", median_s: 0.05, sigma: 0.5 }),
+  loss: prob.default(0),
+  duplicate: prob.default(0),
+  fifo: z.boolean().default(false),
+  /** What a partition does to messages that cannot cross it: drop them, or hold them until it heals. */
+  partition_mode: z.enum(["drop", "hold"]).default("drop"),
+});
+
+/**
+ * The zod schema of a scenario. `models` are the profile names available (so a
+ * misspelt model is caught with its position, and editors can autocomplete it).
+ */
+export function scenarioSchema(models: readonly string[]) {
+  const modelName = models.length > 0 ? z.enum(models as [string, ...string[]]) : z.string();
+  return z
+    .strictObject({
+      /** Editors' hint to the JSON Schema; ignored. */
+      $schema: z.string().optional(),
+      name: z.string().min(1).default("scenario"),
+      description: z.string().optional(),
+      seed: z.union([z.number().int(), z.string().min(1)]).default(1),
+      replicates: z.number().int().min(1).default(100),
+      /** Simulated seconds after which a replicate is cut off (reported as end reason "horizon"). */
+      horizon_s: z.number().positive().default(86400),
+      /** Events after which a replicate is cut off (a livelock is a result, not a hang). */
+      max_events: z.number().int().positive().default(50_000_000),
+      agents: z
+        .strictObject({
+          model: modelName.default("gpt-4o"),
+          count: z.number().int().min(1).max(100_000).default(1),
+        })
+        .prefault({}),
+      team: TeamSchema.prefault({ protocol: "single" }),
+      task: z.discriminatedUnion("kind", [QuestionsTaskSchema]).prefault({ kind: "questions" }),
+      network: NetworkSchema.prefault({}),
+      faults: z.array(FaultSchema).default([]),
+      /** Values per dotted path, for `teamsim sweep` (ignored by `run`). */
+      sweep: z.record(z.string(), z.array(z.unknown()).min(1)).optional(),
+    })
+    .superRefine((s, ctx) => {
+      const agents = new Set(Array.from({ length: s.agents.count }, (_, i) => `agent-${i}`));
+      const nodes = new Set([...agents, COORDINATOR]);
+      s.faults.forEach((f, i) => {
+        for (const { names, path } of faultAgents(f)) {
+          const known = path[0] === "partition" ? nodes : agents;
+          names.forEach((name, j) => {
+            if (!known.has(name)) {
+              ctx.addIssue({
+                code: "custom",
+                path: ["faults", i, ...path, j],
+                message: `an agent of this team (agent-0 .. agent-${s.agents.count - 1}${path[0] === "partition" ? `, ${COORDINATOR}` : ""})`,
+              });
+            }
+          });
+        }
+      });
+    });
+}
+
+/** A validated scenario with every default filled in. */
+export type Scenario = z.output<ReturnType<typeof scenarioSchema>>;

@@ -1,0 +1,60 @@
+import { type DistSpec, sample } from "../core/Distribution.js";
+import type { Rng } from "../core/Rng.js";
+import type { Difficulty } from "./difficultySchema.js";
+
+/** One question: how likely the reference agent is to answer it right, and its prompt size. */
+export interface Question {
+  index: number;
+  pRef: number;
+  choices: number;
+  promptTokens: number;
+}
+
+/** Parameters of a question task as they appear in a scenario. */
+export interface QuestionTaskConfig {
+  items: number;
+  choices: number;
+  difficulty: Difficulty;
+  prompt_tokens: DistSpec;
+}
+
+/**
+ * A set of multiple-choice questions drawn from a difficulty distribution. Agents
+ * of one model share each item's difficulty, which is what correlates their errors
+ * (and makes majority voting saturate).
+ */
+export class QuestionSet {
+  readonly items: readonly Question[];
+
+  constructor(config: QuestionTaskConfig, rng: Rng) {
+    // Two streams: the difficulty draws do not depend on how prompts are sized.
+    const diff = rng.stream("task/difficulty");
+    const prompt = rng.stream("task/prompt");
+    const items: Question[] = [];
+    for (let i = 0; i < config.items; i++) {
+      items.push({
+        index: i,
+        pRef: drawDifficulty(config.difficulty, diff.next(), () => diff.beta(...betaParams(config.difficulty))),
+        choices: config.choices,
+        promptTokens: Math.max(1, Math.round(sample(prompt, config.prompt_tokens))),
+      });
+    }
+    this.items = items;
+  }
+}
+
+function betaParams(d: Difficulty): [number, number] {
+  return d.kind === "beta" ? [d.a, d.b] : [1, 1];
+}
+
+// One uniform per item for every kind, so switching kinds keeps items aligned.
+function drawDifficulty(d: Difficulty, u: number, beta: () => number): number {
+  switch (d.kind) {
+    case "fixed":
+      return d.p;
+    case "mixture":
+      return u < d.easy_fraction ? d.p_easy : d.p_hard;
+    case "beta":
+      return beta();
+  }
+}
