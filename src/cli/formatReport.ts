@@ -40,7 +40,7 @@ export function formatReport(report: RunReport): string {
     `${report.replicates} replicates, seed ${report.seed}`;
   const table = new Table({
     head: ["metric", "mean", "95% CI of mean", "p50", "p95"],
-    style: { head: [], border: [] },
+    style: { head: [], border: [], compact: true },
     colAligns: ["left", "right", "right", "right", "right"],
   });
   for (const row of ROWS) {
