@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { pholdBaseline, pholdKernel, type PholdConfig, type PholdResult } from "./phold.js";
+import { type PholdConfig, type PholdResult, pholdBaseline, pholdKernel } from "./phold.js";
 
 function timeIt(f: () => PholdResult): { result: PholdResult; seconds: number } {
   const t0 = process.hrtime.bigint();
@@ -13,7 +13,9 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-const program = new Command("bench").description("teamsim benchmarks (JSON output, ratios against a baseline measured in the same run)");
+const program = new Command("bench").description(
+  "teamsim benchmarks (JSON output, ratios against a baseline measured in the same run)",
+);
 
 program
   .command("phold")

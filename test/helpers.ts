@@ -10,7 +10,8 @@ export function scenarioOf(doc: Record<string, unknown>, sets: string[] = []): L
 /** P(Binomial(n, p) > n/2): the accuracy of a majority vote of n independent agents. */
 export function binomialMajority(n: number, p: number): number {
   let total = 0;
-  for (let k = Math.floor(n / 2) + 1; k <= n; k++) total += choose(n, k) * p ** k * (1 - p) ** (n - k);
+  for (let k = Math.floor(n / 2) + 1; k <= n; k++)
+    total += choose(n, k) * p ** k * (1 - p) ** (n - k);
   return total;
 }
 

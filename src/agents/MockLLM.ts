@@ -153,7 +153,13 @@ export class MockLLM {
     this.counters.calls++;
     const p: Pending = { request, done, start: this.sim.now, attempts: 0, event: null };
     if (this.trace.enabled) {
-      this.trace.record({ t: this.sim.now, type: "call_start", agent: this.id, label: request.label, input_tokens: request.inputTokens });
+      this.trace.record({
+        t: this.sim.now,
+        type: "call_start",
+        agent: this.id,
+        label: request.label,
+        input_tokens: request.inputTokens,
+      });
     }
     if (!this.alive) {
       this.sim.schedule(0, () => this.fail(p, "crashed"));
@@ -188,7 +194,13 @@ export class MockLLM {
       const wait = errorAfter + this.backoff(p.attempts);
       this.counters.retries++;
       p.event = this.sim.schedule(wait, () => {
-        if (this.trace.enabled) this.trace.record({ t: this.sim.now, type: "retry", agent: this.id, attempt: p.attempts + 1 });
+        if (this.trace.enabled)
+          this.trace.record({
+            t: this.sim.now,
+            type: "retry",
+            agent: this.id,
+            attempt: p.attempts + 1,
+          });
         this.attempt(p);
       });
       return;
@@ -277,7 +289,16 @@ export class MockLLM {
     this.counters.failedCalls++;
     const latencyS = this.sim.now - p.start;
     if (this.trace.enabled) {
-      this.trace.record({ t: this.sim.now, type: "call_end", agent: this.id, label: p.request.label, ok: false, error, attempts: p.attempts, latency_s: latencyS });
+      this.trace.record({
+        t: this.sim.now,
+        type: "call_end",
+        agent: this.id,
+        label: p.request.label,
+        ok: false,
+        error,
+        attempts: p.attempts,
+        latency_s: latencyS,
+      });
     }
     p.done({
       ok: false,

@@ -23,7 +23,14 @@ export function loadModelProfiles(dir: string = defaultModelsDir()): Map<string,
     const profile = loadYamlFile(file, ModelProfileSchema);
     const stem = basename(entry).replace(/\.ya?ml$/, "");
     if (profile.name !== stem) {
-      throw new InputError(file, "name", undefined, undefined, `the file's name ${JSON.stringify(stem)}`, JSON.stringify(profile.name));
+      throw new InputError(
+        file,
+        "name",
+        undefined,
+        undefined,
+        `the file's name ${JSON.stringify(stem)}`,
+        JSON.stringify(profile.name),
+      );
     }
     profiles.set(profile.name, profile);
   }

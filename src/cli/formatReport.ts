@@ -36,7 +36,8 @@ function ci(s: MetricSummary, fmt: (x: number) => string): string {
 
 /** The human-readable summary of `teamsim run`: a header line and a table per metric. */
 export function formatReport(report: RunReport): string {
-  const head = `${report.scenario}: ${report.protocol} team of ${report.agents} × ${report.model}, ` +
+  const head =
+    `${report.scenario}: ${report.protocol} team of ${report.agents} × ${report.model}, ` +
     `${report.replicates} replicates, seed ${report.seed}`;
   const table = new Table({
     head: ["metric", "mean", "95% CI of mean", "p50", "p95"],
@@ -50,9 +51,16 @@ export function formatReport(report: RunReport): string {
   const ends = Object.entries(report.end_reasons)
     .map(([k, v]) => `${k} ${v}`)
     .join(", ");
-  const lines = [head, table.toString(), `runs ended: ${ends}`, `safety violations: ${report.summary.violations}`];
+  const lines = [
+    head,
+    table.toString(),
+    `runs ended: ${ends}`,
+    `safety violations: ${report.summary.violations}`,
+  ];
   for (const v of report.violations) {
-    lines.push(`  ${v.check} failed in replicate ${v.replicate} (seed ${v.replicate_seed}): ${v.detail}`);
+    lines.push(
+      `  ${v.check} failed in replicate ${v.replicate} (seed ${v.replicate_seed}): ${v.detail}`,
+    );
   }
   return lines.join("\n");
 }

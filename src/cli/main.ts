@@ -11,9 +11,13 @@ import { registerValidateCommand } from "./validateCommand.js";
 
 /** The teamsim command line; returns the process exit code. */
 export function main(argv: readonly string[]): number {
-  const version = (JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
+  const version = (
+    JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string }
+  ).version;
   const program = new Command("teamsim")
-    .description("Deterministic discrete-event simulator of teams of LLM agents as distributed systems")
+    .description(
+      "Deterministic discrete-event simulator of teams of LLM agents as distributed systems",
+    )
     .version(version)
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)");
@@ -32,7 +36,9 @@ export function main(argv: readonly string[]): number {
       return 2;
     }
     if (process.env.TEAMSIM_DEBUG) throw e;
-    process.stderr.write(`teamsim: internal error: ${(e as Error).message} (set TEAMSIM_DEBUG=1 for a stack trace)\n`);
+    process.stderr.write(
+      `teamsim: internal error: ${(e as Error).message} (set TEAMSIM_DEBUG=1 for a stack trace)\n`,
+    );
     return 1;
   }
 }

@@ -1,5 +1,5 @@
-import type { Command } from "commander";
 import Table from "cli-table3";
+import type { Command } from "commander";
 import { loadModelProfiles } from "../agents/loadModelProfiles.js";
 import { distMean } from "../core/Distribution.js";
 
@@ -16,7 +16,17 @@ export function registerModelsCommand(program: Command): void {
         return;
       }
       const table = new Table({
-        head: ["model", "provider", "$/Mtok in", "$/Mtok out", "mean TTFT s", "mean tok/s", "mean out tok", "skill", "error rate"],
+        head: [
+          "model",
+          "provider",
+          "$/Mtok in",
+          "$/Mtok out",
+          "mean TTFT s",
+          "mean tok/s",
+          "mean out tok",
+          "skill",
+          "error rate",
+        ],
         style: { head: [], border: [] },
       });
       for (const p of profiles) {

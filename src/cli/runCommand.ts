@@ -1,5 +1,5 @@
-import type { Command } from "commander";
 import { SingleBar } from "cli-progress";
+import type { Command } from "commander";
 import { JsonlFileTrace } from "../experiment/JsonlFileTrace.js";
 import { runScenario } from "../experiment/runScenario.js";
 import { loadScenario } from "../scenario/loadScenario.js";
@@ -19,11 +19,18 @@ interface RunFlags {
 export function registerRunCommand(program: Command): void {
   program
     .command("run")
-    .description("run a scenario's replicates (one configuration; its sweep block is ignored) and summarize them")
+    .description(
+      "run a scenario's replicates (one configuration; its sweep block is ignored) and summarize them",
+    )
     .argument("<scenario>", "scenario file (YAML or JSON)")
     .option("--json", "print the output-contract JSON document instead of the table")
     .option("--seed <n>", "override the scenario's seed")
-    .option("--set <path=value>", "override a scenario field (dotted path, YAML value; repeatable)", collect, [])
+    .option(
+      "--set <path=value>",
+      "override a scenario field (dotted path, YAML value; repeatable)",
+      collect,
+      [],
+    )
     .option("--trace <file>", "write the event trace of the first replicate as JSON lines")
     .option("-q, --quiet", "no progress bar")
     .addHelpText(
@@ -42,7 +49,12 @@ Examples:
       const total = loaded.scenario.replicates;
       const bar =
         process.stderr.isTTY && !flags.quiet && total > 1
-          ? new SingleBar({ format: "replicates {bar} {value}/{total} | {percentage}% | ETA {eta_formatted}", stream: process.stderr, clearOnComplete: true, hideCursor: true })
+          ? new SingleBar({
+              format: "replicates {bar} {value}/{total} | {percentage}% | ETA {eta_formatted}",
+              stream: process.stderr,
+              clearOnComplete: true,
+              hideCursor: true,
+            })
           : undefined;
       bar?.start(total, 0);
       try {

@@ -52,7 +52,9 @@ export function distMean(spec: DistSpec): number {
     case "gamma":
       return spec.shape * spec.scale;
     case "pareto":
-      return spec.alpha > 1 ? (spec.alpha * spec.scale) / (spec.alpha - 1) : Number.POSITIVE_INFINITY;
+      return spec.alpha > 1
+        ? (spec.alpha * spec.scale) / (spec.alpha - 1)
+        : Number.POSITIVE_INFINITY;
     case "beta":
       return spec.a / (spec.a + spec.b);
   }
@@ -77,7 +79,9 @@ export function distVariance(spec: DistSpec): number {
       return spec.shape * spec.scale * spec.scale;
     case "pareto": {
       const a = spec.alpha;
-      return a > 2 ? (spec.scale * spec.scale * a) / ((a - 1) ** 2 * (a - 2)) : Number.POSITIVE_INFINITY;
+      return a > 2
+        ? (spec.scale * spec.scale * a) / ((a - 1) ** 2 * (a - 2))
+        : Number.POSITIVE_INFINITY;
     }
     case "beta": {
       const { a, b } = spec;

@@ -15,7 +15,11 @@ export function distributionSchema(unit: "" | "_s" = "") {
   const k = (name: string) => `${name}${unit}`;
   const kinds = [
     z.strictObject({ dist: z.literal("fixed"), [k("value")]: nonNegative }),
-    z.strictObject({ dist: z.literal("uniform"), [k("min")]: nonNegative, [k("max")]: nonNegative }),
+    z.strictObject({
+      dist: z.literal("uniform"),
+      [k("min")]: nonNegative,
+      [k("max")]: nonNegative,
+    }),
     z.strictObject({
       dist: z.literal("normal"),
       [k("mean")]: z.number(),

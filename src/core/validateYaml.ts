@@ -1,5 +1,13 @@
 import { readFileSync } from "node:fs";
-import { isMap, isPair, isScalar, LineCounter, type Node, parseDocument, type Document } from "yaml";
+import {
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  LineCounter,
+  type Node,
+  parseDocument,
+} from "yaml";
 import type { z } from "zod";
 import { InputError } from "./InputError.js";
 
@@ -19,7 +27,14 @@ export function readSourceDocument(file: string): SourceDocument {
     text = readFileSync(file, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(file, "", undefined, undefined, "a readable file", code === "ENOENT" ? "no such file" : String(code));
+    throw new InputError(
+      file,
+      "",
+      undefined,
+      undefined,
+      "a readable file",
+      code === "ENOENT" ? "no such file" : String(code),
+    );
   }
   return parseSourceText(file, text);
 }
@@ -128,17 +143,27 @@ function findOverride(src: SourceDocument, path: readonly PropertyKey[]): string
 }
 
 // The position of `path` in the document, or of its nearest ancestor that exists.
-function locate(src: SourceDocument, path: readonly PropertyKey[]): { line: number; col: number } | undefined {
+function locate(
+  src: SourceDocument,
+  path: readonly PropertyKey[],
+): { line: number; col: number } | undefined {
   let node: unknown = src.doc.contents;
   let best: Node | undefined = node as Node;
   for (const key of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
+      const pair = node.items.find(
+        (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key),
+      );
       if (pair === undefined) break;
       // Point at the key: that is the line where the field is written.
       best = pair.key as Node;
       node = pair.value;
-    } else if (node && typeof node === "object" && "items" in node && Array.isArray((node as { items: unknown[] }).items)) {
+    } else if (
+      node &&
+      typeof node === "object" &&
+      "items" in node &&
+      Array.isArray((node as { items: unknown[] }).items)
+    ) {
       const item = (node as { items: unknown[] }).items[Number(key)];
       if (item === undefined) break;
       best = item as Node;

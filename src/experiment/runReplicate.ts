@@ -32,7 +32,12 @@ export function replicateSeed(seed: string | number, r: number): string {
 }
 
 /** Builds the world of replicate `r` of `scenario` (sim, network, agents, task, protocol, faults), runs it and measures it. */
-export function runReplicate(scenario: Scenario, profile: ModelProfile, r: number, options: ReplicateOptions = {}): ReplicateOutcome {
+export function runReplicate(
+  scenario: Scenario,
+  profile: ModelProfile,
+  r: number,
+  options: ReplicateOptions = {},
+): ReplicateOutcome {
   const trace = options.trace ?? NO_TRACE;
   const rng = new Rng(replicateSeed(scenario.seed, r));
   const sim = new Simulation();
@@ -51,9 +56,20 @@ export function runReplicate(scenario: Scenario, profile: ModelProfile, r: numbe
   }
   const task = new QuestionSet(scenario.task, rng);
   const history = new History();
-  const protocol = getProtocol(scenario.team.protocol).create({ sim, net, rng, trace, agents, task, history }, scenario.team);
+  const protocol = getProtocol(scenario.team.protocol).create(
+    { sim, net, rng, trace, agents, task, history },
+    scenario.team,
+  );
   if (trace.enabled) {
-    trace.record({ t: 0, type: "run_start", scenario: scenario.name, seed: scenario.seed, replicate: r, protocol: scenario.team.protocol, agents: agents.length });
+    trace.record({
+      t: 0,
+      type: "run_start",
+      scenario: scenario.name,
+      seed: scenario.seed,
+      replicate: r,
+      protocol: scenario.team.protocol,
+      agents: agents.length,
+    });
   }
   for (const agent of agents) agent.start();
   applyFaults(scenario.faults, sim, net, agents);
@@ -113,7 +129,14 @@ export function runReplicate(scenario: Scenario, profile: ModelProfile, r: numbe
     end_reason: outcome.reason,
   };
   if (trace.enabled) {
-    trace.record({ t: sim.now, type: "run_end", reason: outcome.reason, events: outcome.events, accuracy: result.accuracy, verdicts });
+    trace.record({
+      t: sim.now,
+      type: "run_end",
+      reason: outcome.reason,
+      events: outcome.events,
+      accuracy: result.accuracy,
+      verdicts,
+    });
   }
   return { result, verdicts };
 }

@@ -41,7 +41,10 @@ export interface RunScenarioOptions {
 }
 
 /** Runs every replicate of one scenario configuration and summarizes them. */
-export function runScenario(loaded: LoadedScenario, options: RunScenarioOptions = {}): { report: RunReport; runs: RunResult[] } {
+export function runScenario(
+  loaded: LoadedScenario,
+  options: RunScenarioOptions = {},
+): { report: RunReport; runs: RunResult[] } {
   const { scenario, profiles } = loaded;
   const profile = profiles.get(scenario.agents.model);
   if (profile === undefined) throw new Error(`no profile for model ${scenario.agents.model}`);
@@ -90,9 +93,19 @@ export function runScenario(loaded: LoadedScenario, options: RunScenarioOptions 
 
 const MAX_REPORTED_VIOLATIONS = 20;
 
-function collectViolations(out: ViolationReport[], verdicts: readonly Verdict[], scenario: Scenario, r: number): void {
+function collectViolations(
+  out: ViolationReport[],
+  verdicts: readonly Verdict[],
+  scenario: Scenario,
+  r: number,
+): void {
   for (const v of verdicts) {
     if (v.ok || out.length >= MAX_REPORTED_VIOLATIONS) continue;
-    out.push({ replicate: r, replicate_seed: replicateSeed(scenario.seed, r), check: v.check, detail: v.detail ?? "" });
+    out.push({
+      replicate: r,
+      replicate_seed: replicateSeed(scenario.seed, r),
+      check: v.check,
+      detail: v.detail ?? "",
+    });
   }
 }

@@ -17,7 +17,9 @@ export const FaultSchema = z
     heal: z.literal(true).optional(),
   })
   .superRefine((f, ctx) => {
-    const actions = (["crash", "recover", "partition", "heal"] as const).filter((k) => f[k] !== undefined);
+    const actions = (["crash", "recover", "partition", "heal"] as const).filter(
+      (k) => f[k] !== undefined,
+    );
     if (actions.length !== 1) {
       ctx.addIssue({
         code: "custom",
@@ -25,10 +27,18 @@ export const FaultSchema = z
       });
     }
     if (f.heal_at_s !== undefined && f.partition === undefined) {
-      ctx.addIssue({ code: "custom", path: ["heal_at_s"], message: "heal_at_s only with partition" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["heal_at_s"],
+        message: "heal_at_s only with partition",
+      });
     }
     if (f.heal_at_s !== undefined && f.heal_at_s < f.at_s) {
-      ctx.addIssue({ code: "custom", path: ["heal_at_s"], message: `heal_at_s >= at_s (${f.at_s})` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["heal_at_s"],
+        message: `heal_at_s >= at_s (${f.at_s})`,
+      });
     }
   });
 

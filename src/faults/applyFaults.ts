@@ -4,7 +4,12 @@ import type { Network } from "../net/Network.js";
 import type { Fault } from "./FaultSchema.js";
 
 /** Schedules a scenario's fault plan (the "nemesis") on the simulation clock. */
-export function applyFaults(faults: readonly Fault[], sim: Simulation, net: Network, agents: readonly MockLLM[]): void {
+export function applyFaults(
+  faults: readonly Fault[],
+  sim: Simulation,
+  net: Network,
+  agents: readonly MockLLM[],
+): void {
   const byName = new Map(agents.map((a) => [a.id, a]));
   for (const f of faults) {
     if (f.crash) {

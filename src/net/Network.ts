@@ -83,7 +83,15 @@ export class Network {
 
   /** Sends a message; it is delivered after the link's latency unless lost, cut or the receiver is down. */
   send(from: string, to: string, kind: string, payload: unknown, tokens = 0): void {
-    const msg: Message = { id: this.nextId++, from, to, kind, payload, tokens, sentAt: this.sim.now };
+    const msg: Message = {
+      id: this.nextId++,
+      from,
+      to,
+      kind,
+      payload,
+      tokens,
+      sentAt: this.sim.now,
+    };
     this.stats.sent++;
     this.stats.tokens_sent += tokens;
     if (this.trace.enabled) {
@@ -184,7 +192,14 @@ export class Network {
     this.stats.delivered++;
     this.stats.tokens_delivered += msg.tokens;
     if (this.trace.enabled) {
-      this.trace.record({ t: this.sim.now, type: "deliver", id: msg.id, from: msg.from, to: msg.to, kind: msg.kind });
+      this.trace.record({
+        t: this.sim.now,
+        type: "deliver",
+        id: msg.id,
+        from: msg.from,
+        to: msg.to,
+        kind: msg.kind,
+      });
     }
     const handler = this.handlers.get(msg.to);
     if (handler !== undefined) handler(msg);
@@ -203,7 +218,14 @@ export class Network {
   private drop(msg: Message, reason: string): void {
     this.stats.dropped++;
     if (this.trace.enabled) {
-      this.trace.record({ t: this.sim.now, type: "drop", id: msg.id, from: msg.from, to: msg.to, reason });
+      this.trace.record({
+        t: this.sim.now,
+        type: "drop",
+        id: msg.id,
+        from: msg.from,
+        to: msg.to,
+        reason,
+      });
     }
   }
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { MockLLM } from "../agents/MockLLM.js";
-import type { Message } from "../net/Network.js";
 import type { RandomStream } from "../core/Rng.js";
+import type { Message } from "../net/Network.js";
 import type { Protocol, ProtocolContext, ProtocolModule } from "./Protocol.js";
 
 const schema = z.strictObject({
@@ -93,10 +93,20 @@ class Independent implements Protocol {
     const responded = this.responded[k];
     for (let i = 0; i < this.n; i++) if (!responded[i] && !this.dead[i]) return;
     this.decided[k] = true;
-    const answer = this.options.aggregate === "majority" ? majority(this.tallies[k]) : this.plurality(this.tallies[k]);
+    const answer =
+      this.options.aggregate === "majority"
+        ? majority(this.tallies[k])
+        : this.plurality(this.tallies[k]);
     this.ctx.history.decide(k, COORDINATOR, answer, this.ctx.sim.now);
     if (this.ctx.trace.enabled) {
-      this.ctx.trace.record({ t: this.ctx.sim.now, type: "decide", node: COORDINATOR, item: k, answer, tally: [...this.tallies[k]] });
+      this.ctx.trace.record({
+        t: this.ctx.sim.now,
+        type: "decide",
+        node: COORDINATOR,
+        item: k,
+        answer,
+        tally: [...this.tallies[k]],
+      });
     }
   }
 

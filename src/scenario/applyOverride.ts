@@ -10,7 +10,14 @@ import type { SourceDocument } from "../core/validateYaml.js";
 export function applyOverride(src: SourceDocument, assignment: string): void {
   const eq = assignment.indexOf("=");
   if (eq <= 0) {
-    throw new InputError(`--set ${assignment}`, "", undefined, undefined, "path=value (e.g. agents.count=7)", JSON.stringify(assignment));
+    throw new InputError(
+      `--set ${assignment}`,
+      "",
+      undefined,
+      undefined,
+      "path=value (e.g. agents.count=7)",
+      JSON.stringify(assignment),
+    );
   }
   const pathText = assignment.slice(0, eq).trim();
   const valueText = assignment.slice(eq + 1);
@@ -19,11 +26,25 @@ export function applyOverride(src: SourceDocument, assignment: string): void {
     value = parse(valueText);
   } catch (e) {
     const first = (e as Error).message.split("\n")[0];
-    throw new InputError(`--set ${assignment}`, pathText, undefined, undefined, "a YAML value", first);
+    throw new InputError(
+      `--set ${assignment}`,
+      pathText,
+      undefined,
+      undefined,
+      "a YAML value",
+      first,
+    );
   }
   const segments = pathText.split(".");
   if (segments.some((s) => s === "")) {
-    throw new InputError(`--set ${assignment}`, pathText, undefined, undefined, "a dotted path like task.difficulty.p", JSON.stringify(pathText));
+    throw new InputError(
+      `--set ${assignment}`,
+      pathText,
+      undefined,
+      undefined,
+      "a dotted path like task.difficulty.p",
+      JSON.stringify(pathText),
+    );
   }
   // Numeric segments index lists (faults.0.at_s); elsewhere they are keys.
   const keys: unknown[] = [];
@@ -31,12 +52,22 @@ export function applyOverride(src: SourceDocument, assignment: string): void {
   for (const seg of segments) {
     const key = isSeq(node) && /^\d+$/.test(seg) ? Number(seg) : seg;
     keys.push(key);
-    node = node && typeof node === "object" && "get" in node ? (node as { get(k: unknown, keep: boolean): unknown }).get(key, true) : undefined;
+    node =
+      node && typeof node === "object" && "get" in node
+        ? (node as { get(k: unknown, keep: boolean): unknown }).get(key, true)
+        : undefined;
   }
   try {
     src.doc.setIn(keys, src.doc.createNode(value));
   } catch (e) {
-    throw new InputError(`--set ${assignment}`, pathText, undefined, undefined, "a path through mappings and lists", (e as Error).message);
+    throw new InputError(
+      `--set ${assignment}`,
+      pathText,
+      undefined,
+      undefined,
+      "a path through mappings and lists",
+      (e as Error).message,
+    );
   }
   src.overrides.set(keys.join("."), assignment);
 }

@@ -25,7 +25,10 @@ export function loadScenario(file: string, options: LoadScenarioOptions = {}): L
 }
 
 /** Like loadScenario, from an already parsed document. */
-export function loadScenarioFrom(src: SourceDocument, options: LoadScenarioOptions = {}): LoadedScenario {
+export function loadScenarioFrom(
+  src: SourceDocument,
+  options: LoadScenarioOptions = {},
+): LoadedScenario {
   const profiles = loadModelProfiles(options.modelsDir);
   for (const assignment of options.sets ?? []) applyOverride(src, assignment);
   const scenario = validateDocument(src, scenarioSchema([...profiles.keys()]));

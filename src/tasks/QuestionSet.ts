@@ -34,7 +34,9 @@ export class QuestionSet {
     for (let i = 0; i < config.items; i++) {
       items.push({
         index: i,
-        pRef: drawDifficulty(config.difficulty, diff.next(), () => diff.beta(...betaParams(config.difficulty))),
+        pRef: drawDifficulty(config.difficulty, diff.next(), () =>
+          diff.beta(...betaParams(config.difficulty)),
+        ),
         choices: config.choices,
         promptTokens: Math.max(1, Math.round(sample(prompt, config.prompt_tokens))),
       });

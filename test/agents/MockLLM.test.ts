@@ -7,7 +7,10 @@ import { Rng } from "../../src/core/Rng.js";
 import { Simulation } from "../../src/core/Simulation.js";
 import { NO_TRACE } from "../../src/core/Trace.js";
 
-function profile(over: Record<string, unknown> = {}, failures: Record<string, unknown> = {}): ModelProfile {
+function profile(
+  over: Record<string, unknown> = {},
+  failures: Record<string, unknown> = {},
+): ModelProfile {
   return ModelProfileSchema.parse({
     name: "test-model",
     provider: "test",
@@ -26,7 +29,11 @@ function profile(over: Record<string, unknown> = {}, failures: Record<string, un
   });
 }
 
-function callOnce(p: ModelProfile, inputTokens = 500, extra: Partial<Parameters<MockLLM["call"]>[0]> = {}) {
+function callOnce(
+  p: ModelProfile,
+  inputTokens = 500,
+  extra: Partial<Parameters<MockLLM["call"]>[0]> = {},
+) {
   const sim = new Simulation();
   const agent = new MockLLM("agent-0", 0, p, sim, new Rng(1), NO_TRACE);
   let result: CallResult | undefined;
@@ -50,24 +57,41 @@ describe("MockLLM", () => {
   });
 
   it("retries transient errors with exponential backoff, then gives up", () => {
-    const p = profile({}, {
-      transient_error_rate: 1,
-      error_latency: { dist: "fixed", value_s: 0.5 },
-      retry: { max_attempts: 4, base_backoff_s: 1, max_backoff_s: 3, jitter: "none" },
-    });
+    const p = profile(
+      {},
+      {
+        transient_error_rate: 1,
+        error_latency: { dist: "fixed", value_s: 0.5 },
+        retry: { max_attempts: 4, base_backoff_s: 1, max_backoff_s: 3, jitter: "none" },
+      },
+    );
     const { result, at, agent } = callOnce(p);
     // 4 failed attempts of 0.5 s + backoffs min(3, 1*2^(k-1)) for k=1..3: 1 + 2 + 3
     expect(at).toBeCloseTo(4 * 0.5 + 1 + 2 + 3, 12);
-    expect(result).toMatchObject({ ok: false, error: "retries_exhausted", attempts: 4, costUsd: 0 });
-    expect(agent.counters).toMatchObject({ calls: 1, attempts: 4, retries: 3, failedCalls: 1, costUsd: 0 });
+    expect(result).toMatchObject({
+      ok: false,
+      error: "retries_exhausted",
+      attempts: 4,
+      costUsd: 0,
+    });
+    expect(agent.counters).toMatchObject({
+      calls: 1,
+      attempts: 4,
+      retries: 3,
+      failedCalls: 1,
+      costUsd: 0,
+    });
   });
 
   it("full jitter keeps each backoff within [0, cap]", () => {
-    const p = profile({}, {
-      transient_error_rate: 1,
-      error_latency: { dist: "fixed", value_s: 0 },
-      retry: { max_attempts: 2, base_backoff_s: 8, max_backoff_s: 60, jitter: "full" },
-    });
+    const p = profile(
+      {},
+      {
+        transient_error_rate: 1,
+        error_latency: { dist: "fixed", value_s: 0 },
+        retry: { max_attempts: 2, base_backoff_s: 8, max_backoff_s: 60, jitter: "full" },
+      },
+    );
     for (let seed = 0; seed < 50; seed++) {
       const sim = new Simulation();
       const agent = new MockLLM("agent-0", 0, p, sim, new Rng(seed), NO_TRACE);
@@ -129,15 +153,24 @@ describe("MockLLM", () => {
 
   it("answers right with the skill-shifted probability and spreads wrong answers over the wrong choices", () => {
     const sim = new Simulation();
-    const agent = new MockLLM("agent-0", 0, profile({ skill: { value: 1, source: "t" } }), sim, new Rng(2), NO_TRACE);
+    const agent = new MockLLM(
+      "agent-0",
+      0,
+      profile({ skill: { value: 1, source: "t" } }),
+      sim,
+      new Rng(2),
+      NO_TRACE,
+    );
     const answers = [0, 0, 0, 0];
     const n = 20_000;
-    for (let i = 0; i < n; i++) agent.call({ inputTokens: 1, pRef: 0.6, choices: 4 }, (r) => answers[r.answer]++);
+    for (let i = 0; i < n; i++)
+      agent.call({ inputTokens: 1, pRef: 0.6, choices: 4 }, (r) => answers[r.answer]++);
     sim.run();
     const p = correctProbability(0.6, 1);
     expect(Math.abs(answers[0] / n - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / n));
     const wrong = n - answers[0];
-    for (let a = 1; a < 4; a++) expect(Math.abs(answers[a] / wrong - 1 / 3)).toBeLessThan(5 * Math.sqrt(2 / 9 / wrong));
+    for (let a = 1; a < 4; a++)
+      expect(Math.abs(answers[a] / wrong - 1 / 3)).toBeLessThan(5 * Math.sqrt(2 / 9 / wrong));
   });
 
   it("a random crash rate crashes agents at exponential times", () => {
@@ -152,7 +185,9 @@ describe("MockLLM", () => {
       if (!agent.isAlive) crashedBy1h++;
     }
     const expected = 1 - Math.exp(-1);
-    expect(Math.abs(crashedBy1h / runs - expected)).toBeLessThan(5 * Math.sqrt((expected * (1 - expected)) / runs));
+    expect(Math.abs(crashedBy1h / runs - expected)).toBeLessThan(
+      5 * Math.sqrt((expected * (1 - expected)) / runs),
+    );
   });
 });
 

@@ -22,12 +22,18 @@ describe("checkers", () => {
   it("agreement fails when two nodes decide an item differently", () => {
     const h = clean();
     h.decide(0, "agent-2", 1, 4);
-    expect(checkAgreement(h)).toMatchObject({ ok: false, detail: "item 0: coordinator decided 0, agent-2 decided 1" });
+    expect(checkAgreement(h)).toMatchObject({
+      ok: false,
+      detail: "item 0: coordinator decided 0, agent-2 decided 1",
+    });
   });
 
   it("validity fails when a decided answer was never proposed", () => {
     const h = clean();
     h.decide(2, "coordinator", 3, 5);
-    expect(checkValidity(h)).toMatchObject({ ok: false, detail: "item 2: coordinator decided 3, which nobody proposed" });
+    expect(checkValidity(h)).toMatchObject({
+      ok: false,
+      detail: "item 2: coordinator decided 3, which nobody proposed",
+    });
   });
 });

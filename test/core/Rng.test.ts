@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { distMean, distVariance, type DistSpec, sample } from "../../src/core/Distribution.js";
+import { type DistSpec, distMean, distVariance, sample } from "../../src/core/Distribution.js";
 import { Rng } from "../../src/core/Rng.js";
 
 const N = 200_000;
@@ -66,7 +66,9 @@ describe("Rng streams", () => {
     }
     const se = (p: number) => Math.sqrt((p * (1 - p)) / N);
     expect(Math.abs(hits / N - 0.3)).toBeLessThan(5 * se(0.3));
-    [0.1, 0.2, 0.7].forEach((p, i) => expect(Math.abs(counts[i] / N - p)).toBeLessThan(5 * se(p)));
+    [0.1, 0.2, 0.7].forEach((p, i) => {
+      expect(Math.abs(counts[i] / N - p)).toBeLessThan(5 * se(p));
+    });
     for (const c of ints) expect(Math.abs(c / N - 0.2)).toBeLessThan(5 * se(0.2));
   });
 
@@ -86,6 +88,7 @@ describe("Rng streams", () => {
   it("fixed is fixed and the normal can be clipped", () => {
     const s = new Rng(1).stream("f");
     expect(sample(s, { dist: "fixed", value: 3 })).toBe(3);
-    for (let i = 0; i < 1000; i++) expect(sample(s, { dist: "normal", mean: 0, sd: 1, min: 0 })).toBeGreaterThanOrEqual(0);
+    for (let i = 0; i < 1000; i++)
+      expect(sample(s, { dist: "normal", mean: 0, sd: 1, min: 0 })).toBeGreaterThanOrEqual(0);
   });
 });

@@ -89,7 +89,10 @@ describe("Simulation", () => {
             delay: fc.integer({ min: 0, max: 20 }).map((x) => x / 4),
             priority: fc.integer({ min: -2, max: 2 }),
             cancel: fc.boolean(),
-            spawn: fc.option(fc.integer({ min: 0, max: 8 }).map((x) => x / 4), { nil: undefined }),
+            spawn: fc.option(
+              fc.integer({ min: 0, max: 8 }).map((x) => x / 4),
+              { nil: undefined },
+            ),
           }),
           { maxLength: 60 },
         ),
@@ -98,13 +101,19 @@ describe("Simulation", () => {
           const ran: { time: number; priority: number; seq: number }[] = [];
           const expectedRuns = new Set<number>();
           const handles = specs.map((s, i) =>
-            sim.schedule(s.delay, () => {
-              ran.push({ time: sim.now, priority: s.priority, seq: i });
-              if (s.spawn !== undefined) {
-                // A child scheduled during the run gets a later sequence number.
-                sim.schedule(s.spawn, () => ran.push({ time: sim.now, priority: 0, seq: 1000 + i }));
-              }
-            }, s.priority),
+            sim.schedule(
+              s.delay,
+              () => {
+                ran.push({ time: sim.now, priority: s.priority, seq: i });
+                if (s.spawn !== undefined) {
+                  // A child scheduled during the run gets a later sequence number.
+                  sim.schedule(s.spawn, () =>
+                    ran.push({ time: sim.now, priority: 0, seq: 1000 + i }),
+                  );
+                }
+              },
+              s.priority,
+            ),
           );
           specs.forEach((s, i) => {
             if (s.cancel) sim.cancel(handles[i]);
@@ -113,13 +122,16 @@ describe("Simulation", () => {
           sim.run();
           const top = ran.filter((r) => r.seq < 1000).map((r) => r.seq);
           expect(new Set(top)).toEqual(expectedRuns);
-          for (let i = 1; i < ran.length; i++) expect(ran[i].time).toBeGreaterThanOrEqual(ran[i - 1].time);
+          for (let i = 1; i < ran.length; i++)
+            expect(ran[i].time).toBeGreaterThanOrEqual(ran[i - 1].time);
           const firstLevel = ran.filter((r) => r.seq < 1000);
           for (let i = 1; i < firstLevel.length; i++) {
             const a = firstLevel[i - 1];
             const b = firstLevel[i];
             if (a.time === b.time) {
-              expect(a.priority < b.priority || (a.priority === b.priority && a.seq < b.seq)).toBe(true);
+              expect(a.priority < b.priority || (a.priority === b.priority && a.seq < b.seq)).toBe(
+                true,
+              );
             }
           }
         },

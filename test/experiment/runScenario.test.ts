@@ -37,9 +37,21 @@ describe("runScenario determinism", () => {
     // Without faults or loss so that every agent answers every item.
     const calls = (count: number) => {
       const trace = new MemoryTrace();
-      runScenario(scenarioOf({ ...doc, faults: [], network: {}, replicates: 1, agents: { model: "gpt-4o", count } }), { trace });
+      runScenario(
+        scenarioOf({
+          ...doc,
+          faults: [],
+          network: {},
+          replicates: 1,
+          agents: { model: "gpt-4o", count },
+        }),
+        { trace },
+      );
       return trace.events
-        .filter((e) => e.type === "call_end" && ["agent-0", "agent-1", "agent-2"].includes(e.agent as string))
+        .filter(
+          (e) =>
+            e.type === "call_end" && ["agent-0", "agent-1", "agent-2"].includes(e.agent as string),
+        )
         .map((e) => [e.agent, e.label, e.t, e.answer, e.output_tokens, e.latency_s, e.attempts]);
     };
     const three = calls(3);
@@ -50,7 +62,18 @@ describe("runScenario determinism", () => {
 
   it("the trace holds the run's structured events", () => {
     const types = new Set(runJson().trace.events.map((e) => e.type));
-    for (const t of ["run_start", "call_start", "call_end", "send", "deliver", "drop", "crash", "decide", "run_end"]) expect(types).toContain(t);
+    for (const t of [
+      "run_start",
+      "call_start",
+      "call_end",
+      "send",
+      "deliver",
+      "drop",
+      "crash",
+      "decide",
+      "run_end",
+    ])
+      expect(types).toContain(t);
   });
 
   it("reports the end reason: horizon and max_events cut runs off", () => {
@@ -67,7 +90,16 @@ describe("runScenario determinism", () => {
     const r = runScenario(scenarioOf(doc)).report;
     expect(r).toMatchObject({ scenario: "det", seed: 5, replicates: 20 });
     const s = r.summary;
-    for (const v of [s.accuracy.mean, s.makespan_s.mean, s.makespan_s.p50, s.makespan_s.p95, s.cost_usd.mean, s.tokens.mean, s.messages.mean, s.violations]) {
+    for (const v of [
+      s.accuracy.mean,
+      s.makespan_s.mean,
+      s.makespan_s.p50,
+      s.makespan_s.p95,
+      s.cost_usd.mean,
+      s.tokens.mean,
+      s.messages.mean,
+      s.violations,
+    ]) {
       expect(typeof v).toBe("number");
       expect(Number.isFinite(v)).toBe(true);
     }

@@ -21,14 +21,17 @@ describe("summarize", () => {
 
   it("property: min <= p50 <= p95 <= max and the CI contains the mean", () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 2, maxLength: 50 }), (xs) => {
-        const s = summarize(xs);
-        expect(s.min).toBeLessThanOrEqual(s.p50);
-        expect(s.p50).toBeLessThanOrEqual(s.p95 + 1e-9);
-        expect(s.p95).toBeLessThanOrEqual(s.max);
-        expect(s.ci95?.[0]).toBeLessThanOrEqual(s.mean + 1e-9);
-        expect(s.ci95?.[1]).toBeGreaterThanOrEqual(s.mean - 1e-9);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 2, maxLength: 50 }),
+        (xs) => {
+          const s = summarize(xs);
+          expect(s.min).toBeLessThanOrEqual(s.p50);
+          expect(s.p50).toBeLessThanOrEqual(s.p95 + 1e-9);
+          expect(s.p95).toBeLessThanOrEqual(s.max);
+          expect(s.ci95?.[0]).toBeLessThanOrEqual(s.mean + 1e-9);
+          expect(s.ci95?.[1]).toBeGreaterThanOrEqual(s.mean - 1e-9);
+        },
+      ),
     );
   });
 

@@ -36,7 +36,13 @@ describe("Network", () => {
     sim.run();
     expect(deliveredAt).toBeCloseTo(0.1, 12);
     expect(got.b.map((m) => m.payload)).toEqual([{ x: 1 }]);
-    expect(net.stats).toMatchObject({ sent: 1, delivered: 1, dropped: 0, tokens_sent: 12, tokens_delivered: 12 });
+    expect(net.stats).toMatchObject({
+      sent: 1,
+      delivered: 1,
+      dropped: 0,
+      tokens_sent: 12,
+      tokens_delivered: 12,
+    });
   });
 
   it("loses messages at the configured rate", () => {
@@ -129,7 +135,12 @@ describe("Network", () => {
   it("each link draws from its own stream: traffic on one link does not change another's latencies", () => {
     const latencies = (extra: boolean) => {
       const sim = new Simulation();
-      const net = new Network(sim, new Rng(9), { ...base, latency: { dist: "exponential", mean: 1 } }, NO_TRACE);
+      const net = new Network(
+        sim,
+        new Rng(9),
+        { ...base, latency: { dist: "exponential", mean: 1 } },
+        NO_TRACE,
+      );
       const times: number[] = [];
       net.register("b", () => times.push(sim.now));
       net.register("c", () => {});

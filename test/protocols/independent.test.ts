@@ -5,7 +5,12 @@ import { binomialMajority, scenarioOf } from "../helpers.js";
 
 const ITEMS = 200;
 
-function accuracy(count: number, difficulty: Record<string, unknown>, extra: Record<string, unknown> = {}, replicates = 100) {
+function accuracy(
+  count: number,
+  difficulty: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+  replicates = 100,
+) {
   const loaded = scenarioOf({
     seed: 11,
     replicates,
@@ -48,20 +53,43 @@ describe("independent voting", () => {
 
   it("plurality beats majority when wrong answers split over many choices", () => {
     const base = { kind: "fixed", p: 0.4 };
-    const maj = accuracy(7, base, { task: { kind: "questions", items: ITEMS, choices: 10, difficulty: base } }, 30);
-    const plu = accuracy(7, base, { team: { protocol: "independent", aggregate: "plurality" }, task: { kind: "questions", items: ITEMS, choices: 10, difficulty: base } }, 30);
+    const maj = accuracy(
+      7,
+      base,
+      { task: { kind: "questions", items: ITEMS, choices: 10, difficulty: base } },
+      30,
+    );
+    const plu = accuracy(
+      7,
+      base,
+      {
+        team: { protocol: "independent", aggregate: "plurality" },
+        task: { kind: "questions", items: ITEMS, choices: 10, difficulty: base },
+      },
+      30,
+    );
     expect(plu.summary.accuracy.mean).toBeGreaterThan(maj.summary.accuracy.mean + 0.1);
   });
 
   it("a crashed agent stops voting and the rest still decide every item", () => {
-    const r = accuracy(5, { kind: "fixed", p: 0.7 }, { faults: [{ at_s: 100, crash: ["agent-1", "agent-2"] }] }, 10);
+    const r = accuracy(
+      5,
+      { kind: "fixed", p: 0.7 },
+      { faults: [{ at_s: 100, crash: ["agent-1", "agent-2"] }] },
+      10,
+    );
     expect(r.summary.decided.mean).toBe(1);
     expect(r.summary.crashes.mean).toBe(2);
     expect(r.summary.calls.mean).toBeLessThan(5 * ITEMS);
   });
 
   it("votes cut off by a partition leave items undecided (and the run ends, not hangs)", () => {
-    const r = accuracy(3, { kind: "fixed", p: 0.7 }, { faults: [{ at_s: 50, partition: [["agent-0"], ["agent-1", "agent-2", "coordinator"]] }] }, 5);
+    const r = accuracy(
+      3,
+      { kind: "fixed", p: 0.7 },
+      { faults: [{ at_s: 50, partition: [["agent-0"], ["agent-1", "agent-2", "coordinator"]] }] },
+      5,
+    );
     expect(r.summary.decided.mean).toBeLessThan(1);
     expect(r.summary.messages_dropped.mean).toBeGreaterThan(0);
     expect(r.end_reasons).toEqual({ quiescent: 5 });

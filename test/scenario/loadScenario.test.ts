@@ -25,7 +25,8 @@ function errorOf(f: () => unknown): InputError {
   throw new Error("expected an InputError");
 }
 
-const load = (text: string, sets: string[] = []) => loadScenarioFrom(parseSourceText("s.yaml", text), { sets });
+const load = (text: string, sets: string[] = []) =>
+  loadScenarioFrom(parseSourceText("s.yaml", text), { sets });
 
 describe("loadScenario", () => {
   it("fills sensible defaults for everything left out", () => {
@@ -37,14 +38,23 @@ describe("loadScenario", () => {
       agents: { model: "gpt-4o", count: 1 },
       team: { protocol: "single" },
       task: { kind: "questions", items: 100, choices: 4, difficulty: { kind: "fixed", p: 0.7 } },
-      network: { loss: 0, duplicate: 0, fifo: false, partition_mode: "drop", latency: { dist: "lognormal", median: 0.05, sigma: 0.5 } },
+      network: {
+        loss: 0,
+        duplicate: 0,
+        fifo: false,
+        partition_mode: "drop",
+        latency: { dist: "lognormal", median: 0.05, sigma: 0.5 },
+      },
       faults: [],
     });
     expect(load("").scenario.name).toBe("scenario");
   });
 
   it("fills protocol defaults", () => {
-    expect(load("team: { protocol: independent }").scenario.team).toEqual({ protocol: "independent", aggregate: "majority" });
+    expect(load("team: { protocol: independent }").scenario.team).toEqual({
+      protocol: "independent",
+      aggregate: "majority",
+    });
   });
 
   it("accepts JSON", () => {
@@ -53,12 +63,15 @@ describe("loadScenario", () => {
   });
 
   it("--set overrides numbers, strings and whole objects by dotted path", () => {
-    const { scenario } = load("agents: { count: 5 }\nnetwork: { latency: { dist: lognormal, median_s: 0.05, sigma: 0.5 } }\ntask: { kind: questions, difficulty: { kind: mixture, easy_fraction: 0.5, p_easy: 0.9, p_hard: 0.2 } }\n", [
-      "agents.count=7",
-      "task.difficulty={kind: fixed, p: 0.7}",
-      "team.protocol=independent",
-      "network.latency.median_s=0.2",
-    ]);
+    const { scenario } = load(
+      "agents: { count: 5 }\nnetwork: { latency: { dist: lognormal, median_s: 0.05, sigma: 0.5 } }\ntask: { kind: questions, difficulty: { kind: mixture, easy_fraction: 0.5, p_easy: 0.9, p_hard: 0.2 } }\n",
+      [
+        "agents.count=7",
+        "task.difficulty={kind: fixed, p: 0.7}",
+        "team.protocol=independent",
+        "network.latency.median_s=0.2",
+      ],
+    );
     expect(scenario.agents.count).toBe(7);
     expect(scenario.task.difficulty).toEqual({ kind: "fixed", p: 0.7 });
     expect(scenario.team.protocol).toBe("independent");
@@ -66,24 +79,71 @@ describe("loadScenario", () => {
   });
 
   it("--set indexes lists with numbers", () => {
-    const { scenario } = load("agents: { count: 3 }\nfaults:\n  - { at_s: 1, crash: [agent-1] }\n", ["faults.0.at_s=9"]);
+    const { scenario } = load(
+      "agents: { count: 3 }\nfaults:\n  - { at_s: 1, crash: [agent-1] }\n",
+      ["faults.0.at_s=9"],
+    );
     expect(scenario.faults[0].at_s).toBe(9);
   });
 
   describe("bad input: one located message", () => {
     const cases: [string, string, string][] = [
       ["malformed YAML", "agents: { count: 5\nteam: x\n", "s.yaml:2:1: expected valid YAML, found"],
-      ["unknown field", "name: x\nagents:\n  model: gpt-4o\n  cuont: 5\n", 's.yaml:4:3: agents.cuont: expected no such field (check the spelling against `teamsim schema`), found unknown field "cuont"'],
-      ["wrong type", "replicates: many\n", 's.yaml:1:1: replicates: expected a number, found "many"'],
-      ["negative count", "agents:\n  count: -3\n", "s.yaml:2:3: agents.count: expected >= 1, found -3"],
-      ["non-integer count", "agents: { count: 2.5 }\n", "s.yaml:1:11: agents.count: expected an integer, found 2.5"],
-      ["probability > 1", "task:\n  kind: questions\n  difficulty: { kind: fixed, p: 1.5 }\n", "s.yaml:3:30: task.difficulty.p: expected <= 1, found 1.5"],
-      ["unknown model", "agents: { model: gpt-9 }\n", 's.yaml:1:11: agents.model: expected one of "claude-3-5-sonnet", "claude-sonnet-4-6", "gemini-3-flash", "gpt-4o", "gpt-5.2", "llama-3-70b", found "gpt-9"'],
-      ["unknown protocol", "team: { protocol: chaos }\n", 's.yaml:1:9: team.protocol: expected protocol one of "single", "independent", found "chaos"'],
-      ["unknown distribution", "network: { latency: { dist: weird, median_s: 1 } }\n", 's.yaml:1:23: network.latency.dist: expected dist one of'],
-      ["fault naming a missing agent", "agents: { count: 3 }\nfaults:\n  - { at_s: 5, crash: [agent-1, agent-7] }\n", 's.yaml:3:33: faults.0.crash.1: expected an agent of this team (agent-0 .. agent-2), found "agent-7"'],
-      ["fault with two actions", "agents: { count: 3 }\nfaults:\n  - { at_s: 5, crash: [agent-1], heal: true }\n", "s.yaml:3:5: faults.0: expected exactly one of crash, recover, partition, heal (found crash and heal)"],
-      ["duplicate key", "seed: 1\nseed: 2\n", "s.yaml:2:1: expected valid YAML, found DUPLICATE_KEY"],
+      [
+        "unknown field",
+        "name: x\nagents:\n  model: gpt-4o\n  cuont: 5\n",
+        's.yaml:4:3: agents.cuont: expected no such field (check the spelling against `teamsim schema`), found unknown field "cuont"',
+      ],
+      [
+        "wrong type",
+        "replicates: many\n",
+        's.yaml:1:1: replicates: expected a number, found "many"',
+      ],
+      [
+        "negative count",
+        "agents:\n  count: -3\n",
+        "s.yaml:2:3: agents.count: expected >= 1, found -3",
+      ],
+      [
+        "non-integer count",
+        "agents: { count: 2.5 }\n",
+        "s.yaml:1:11: agents.count: expected an integer, found 2.5",
+      ],
+      [
+        "probability > 1",
+        "task:\n  kind: questions\n  difficulty: { kind: fixed, p: 1.5 }\n",
+        "s.yaml:3:30: task.difficulty.p: expected <= 1, found 1.5",
+      ],
+      [
+        "unknown model",
+        "agents: { model: gpt-9 }\n",
+        's.yaml:1:11: agents.model: expected one of "claude-3-5-sonnet", "claude-sonnet-4-6", "gemini-3-flash", "gpt-4o", "gpt-5.2", "llama-3-70b", found "gpt-9"',
+      ],
+      [
+        "unknown protocol",
+        "team: { protocol: chaos }\n",
+        's.yaml:1:9: team.protocol: expected protocol one of "single", "independent", found "chaos"',
+      ],
+      [
+        "unknown distribution",
+        "network: { latency: { dist: weird, median_s: 1 } }\n",
+        "s.yaml:1:23: network.latency.dist: expected dist one of",
+      ],
+      [
+        "fault naming a missing agent",
+        "agents: { count: 3 }\nfaults:\n  - { at_s: 5, crash: [agent-1, agent-7] }\n",
+        's.yaml:3:33: faults.0.crash.1: expected an agent of this team (agent-0 .. agent-2), found "agent-7"',
+      ],
+      [
+        "fault with two actions",
+        "agents: { count: 3 }\nfaults:\n  - { at_s: 5, crash: [agent-1], heal: true }\n",
+        "s.yaml:3:5: faults.0: expected exactly one of crash, recover, partition, heal (found crash and heal)",
+      ],
+      [
+        "duplicate key",
+        "seed: 1\nseed: 2\n",
+        "s.yaml:2:1: expected valid YAML, found DUPLICATE_KEY",
+      ],
     ];
     it.each(cases)("%s", (_name, text, message) => {
       const e = errorOf(() => load(text));
@@ -98,13 +158,23 @@ describe("loadScenario", () => {
     });
 
     it("a missing file is an InputError", () => {
-      expect(errorOf(() => loadScenario(join(dir, "nope.yaml"))).message).toContain("expected a readable file, found no such file");
+      expect(errorOf(() => loadScenario(join(dir, "nope.yaml"))).message).toContain(
+        "expected a readable file, found no such file",
+      );
     });
   });
 
   it("the JSON Schema lists the fields, the protocols and the models", () => {
     const schema = JSON.stringify(scenarioJsonSchema());
-    for (const word of ["replicates", "horizon_s", "independent", "majority", "gpt-4o", "median_s", "partition_mode"]) {
+    for (const word of [
+      "replicates",
+      "horizon_s",
+      "independent",
+      "majority",
+      "gpt-4o",
+      "median_s",
+      "partition_mode",
+    ]) {
       expect(schema).toContain(word);
     }
   });
