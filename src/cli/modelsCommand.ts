@@ -27,7 +27,7 @@ export function registerModelsCommand(program: Command): void {
           "skill",
           "error rate",
         ],
-        style: { head: [], border: [] },
+        style: { head: [], border: [], compact: true },
       });
       for (const p of profiles) {
         table.push([

@@ -45,6 +45,9 @@ Examples:
       const sets = [...(flags.set ?? [])];
       if (flags.seed !== undefined) sets.push(`seed=${flags.seed}`);
       const loaded = loadScenario(file, { sets });
+      if (loaded.scenario.sweep !== undefined && !flags.quiet) {
+        process.stderr.write("teamsim: note: `run` runs one configuration; the scenario's sweep block is ignored\n");
+      }
       const trace = flags.trace ? new JsonlFileTrace(flags.trace) : undefined;
       const total = loaded.scenario.replicates;
       const bar =

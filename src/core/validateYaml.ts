@@ -92,7 +92,7 @@ function issueToError(src: SourceDocument, data: unknown, issue: Issue): InputEr
     case "unrecognized_keys": {
       const key = issue.keys[0];
       path = [...path, key];
-      expected = "no such field (check the spelling against `teamsim schema`)";
+      expected = "a known field (see `teamsim schema`)";
       found = `unknown field ${JSON.stringify(key)}`;
       break;
     }

@@ -27,7 +27,8 @@ export interface RunReport {
   summary: Record<MetricName, MetricSummary> & { violations: number };
   end_reasons: Record<string, number>;
   violations: ViolationReport[];
-  config: Scenario;
+  /** The scenario as written, after `--set` overrides (feed it back to `teamsim run` to reproduce). */
+  config: unknown;
 }
 
 /** Options of runScenario. */
@@ -86,7 +87,7 @@ export function runScenario(
     summary: { ...summary, violations: violationCount },
     end_reasons: endReasons,
     violations,
-    config: scenario,
+    config: loaded.input,
   };
   return { report, runs };
 }

@@ -16,6 +16,8 @@ export interface LoadScenarioOptions {
 export interface LoadedScenario {
   file: string;
   scenario: Scenario;
+  /** The document as written, after `--set` overrides: running it again reproduces the run. */
+  input: unknown;
   profiles: Map<string, ModelProfile>;
 }
 
@@ -32,5 +34,5 @@ export function loadScenarioFrom(
   const profiles = loadModelProfiles(options.modelsDir);
   for (const assignment of options.sets ?? []) applyOverride(src, assignment);
   const scenario = validateDocument(src, scenarioSchema([...profiles.keys()]));
-  return { file: src.file, scenario, profiles };
+  return { file: src.file, scenario, input: src.doc.toJS() ?? {}, profiles };
 }

@@ -44,6 +44,14 @@ describe("teamsim CLI", () => {
     expect(existsSync(`${t1}.tmp`)).toBe(false);
   });
 
+  it("the report's config reproduces the run", () => {
+    const a = teamsim("run", QUICK, "--json", "--set", "replicates=4", "--set", "agents.count=3", "--seed", "9");
+    const again = join(dir, "again.json");
+    writeFileSync(again, JSON.stringify(JSON.parse(a.stdout).config));
+    const b = teamsim("run", again, "--json");
+    expect(JSON.parse(b.stdout).summary).toEqual(JSON.parse(a.stdout).summary);
+  });
+
   it("run prints a readable table", () => {
     const r = teamsim("run", QUICK, "--set", "replicates=3");
     expect(r.code).toBe(0);

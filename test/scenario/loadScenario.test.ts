@@ -92,7 +92,7 @@ describe("loadScenario", () => {
       [
         "unknown field",
         "name: x\nagents:\n  model: gpt-4o\n  cuont: 5\n",
-        's.yaml:4:3: agents.cuont: expected no such field (check the spelling against `teamsim schema`), found unknown field "cuont"',
+        's.yaml:4:3: agents.cuont: expected a known field (see `teamsim schema`), found unknown field "cuont"',
       ],
       [
         "wrong type",
