@@ -46,7 +46,9 @@ Examples:
       if (flags.seed !== undefined) sets.push(`seed=${flags.seed}`);
       const loaded = loadScenario(file, { sets });
       if (loaded.scenario.sweep !== undefined && !flags.quiet) {
-        process.stderr.write("teamsim: note: `run` runs one configuration; the scenario's sweep block is ignored\n");
+        process.stderr.write(
+          "teamsim: note: `run` runs one configuration; the scenario's sweep block is ignored\n",
+        );
       }
       const trace = flags.trace ? new JsonlFileTrace(flags.trace) : undefined;
       const total = loaded.scenario.replicates;

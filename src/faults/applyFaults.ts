@@ -11,23 +11,20 @@ export function applyFaults(
   agents: readonly MockLLM[],
 ): void {
   const byName = new Map(agents.map((a) => [a.id, a]));
+  // A crashed agent stops calling its model and its node stops sending and receiving.
+  const setUp = (names: readonly string[], up: boolean) => () => {
+    for (const n of names) {
+      const agent = byName.get(n);
+      if (up) agent?.recover();
+      else agent?.crash();
+      net.setUp(n, up);
+    }
+  };
   for (const f of faults) {
     if (f.crash) {
-      const names = f.crash;
-      sim.scheduleAt(f.at_s, () => {
-        for (const n of names) {
-          byName.get(n)?.crash();
-          net.setUp(n, false);
-        }
-      });
+      sim.scheduleAt(f.at_s, setUp(f.crash, false));
     } else if (f.recover) {
-      const names = f.recover;
-      sim.scheduleAt(f.at_s, () => {
-        for (const n of names) {
-          byName.get(n)?.recover();
-          net.setUp(n, true);
-        }
-      });
+      sim.scheduleAt(f.at_s, setUp(f.recover, true));
     } else if (f.partition) {
       const groups = f.partition;
       sim.scheduleAt(f.at_s, () => net.partition(groups));

@@ -53,7 +53,14 @@ export function scenarioSchema(models: readonly string[]) {
         })
         .prefault({}),
       team: TeamSchema.prefault({ protocol: "single" }),
-      task: z.discriminatedUnion("kind", [QuestionsTaskSchema]).prefault({ kind: "questions" }),
+      // `kind` may be left out: questions are the default task.
+      task: z
+        .preprocess(
+          (v) =>
+            v !== null && typeof v === "object" && !("kind" in v) ? { kind: "questions", ...v } : v,
+          z.discriminatedUnion("kind", [QuestionsTaskSchema]),
+        )
+        .prefault({ kind: "questions" }),
       network: NetworkSchema.prefault({}),
       faults: z.array(FaultSchema).default([]),
       /** Values per dotted path, for `teamsim sweep` (ignored by `run`). */

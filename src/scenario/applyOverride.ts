@@ -48,6 +48,8 @@ export function applyOverride(src: SourceDocument, assignment: string): void {
   }
   // Numeric segments index lists (faults.0.at_s); elsewhere they are keys.
   const keys: unknown[] = [];
+  // The shallowest path this override creates: errors below it are the override's.
+  let created: unknown[] | undefined;
   let node: unknown = src.doc.contents;
   for (const seg of segments) {
     const key = isSeq(node) && /^\d+$/.test(seg) ? Number(seg) : seg;
@@ -56,6 +58,7 @@ export function applyOverride(src: SourceDocument, assignment: string): void {
       node && typeof node === "object" && "get" in node
         ? (node as { get(k: unknown, keep: boolean): unknown }).get(key, true)
         : undefined;
+    if (node === undefined && created === undefined) created = [...keys];
   }
   try {
     src.doc.setIn(keys, src.doc.createNode(value));
@@ -70,4 +73,5 @@ export function applyOverride(src: SourceDocument, assignment: string): void {
     );
   }
   src.overrides.set(keys.join("."), assignment);
+  if (created !== undefined) src.overrides.set(created.join("."), assignment);
 }

@@ -45,7 +45,17 @@ describe("teamsim CLI", () => {
   });
 
   it("the report's config reproduces the run", () => {
-    const a = teamsim("run", QUICK, "--json", "--set", "replicates=4", "--set", "agents.count=3", "--seed", "9");
+    const a = teamsim(
+      "run",
+      QUICK,
+      "--json",
+      "--set",
+      "replicates=4",
+      "--set",
+      "agents.count=3",
+      "--seed",
+      "9",
+    );
     const again = join(dir, "again.json");
     writeFileSync(again, JSON.stringify(JSON.parse(a.stdout).config));
     const b = teamsim("run", again, "--json");

@@ -155,6 +155,10 @@ describe("loadScenario", () => {
       const e = errorOf(() => load("agents: { count: 3 }\n", ["agents.count=-1"]));
       expect(e.message).toBe("--set agents.count=-1: agents.count: expected >= 1, found -1");
       expect(errorOf(() => load("", ["agents.count"])).message).toContain("expected path=value");
+      // An override that creates a mapping owns the errors inside it.
+      expect(errorOf(() => load("", ["network.latency.median_s=0.2"])).message).toMatch(
+        /^--set network\.latency\.median_s=0\.2: network\.latency\.dist: expected dist one of/,
+      );
     });
 
     it("a missing file is an InputError", () => {
