@@ -91,7 +91,13 @@ class Independent implements Protocol {
 
   private tryDecide(k: number): void {
     const responded = this.responded[k];
-    for (let i = 0; i < this.n; i++) if (!responded[i] && !this.dead[i]) return;
+    let any = false;
+    for (let i = 0; i < this.n; i++) {
+      if (responded[i]) any = true;
+      else if (!this.dead[i]) return;
+    }
+    // Nobody left to vote and nobody voted: the item stays undecided.
+    if (!any) return;
     this.decided[k] = true;
     const answer =
       this.options.aggregate === "majority"

@@ -19,9 +19,12 @@ class Single implements Protocol {
     agent.call(
       { inputTokens: item.promptTokens, pRef: item.pRef, choices: item.choices, label: k },
       (r) => {
+        // A crashed agent decides nothing; one that gave up after retries
+        // settles the item with no answer and goes on.
+        if (r.error === "crashed") return;
         if (r.ok) history.propose(k, r.answer);
         history.decide(k, agent.id, r.ok ? r.answer : -1, sim.now);
-        if (agent.isAlive) this.ask(k + 1);
+        this.ask(k + 1);
       },
     );
   }

@@ -105,3 +105,22 @@ describe("majority()", () => {
     expect(majority([0, 0, 0])).toBe(-1);
   });
 });
+
+describe("independent voting when the whole team crashes", () => {
+  it("items nobody voted on stay undecided; those with votes are decided", () => {
+    const r = runScenario(
+      scenarioOf({
+        seed: 2,
+        replicates: 5,
+        agents: { model: "gpt-4o", count: 3 },
+        team: { protocol: "independent" },
+        task: { kind: "questions", items: 50, difficulty: { kind: "fixed", p: 0.7 } },
+        faults: [{ at_s: 30, crash: ["agent-0", "agent-1", "agent-2"] }],
+      }),
+    ).report;
+    // About 30 s / ~3.7 s per call: a handful of items answered, the rest never.
+    expect(r.summary.decided.mean).toBeGreaterThan(0.05);
+    expect(r.summary.decided.mean).toBeLessThan(0.4);
+    expect(r.summary.makespan_s.mean).toBeGreaterThanOrEqual(30);
+  });
+});

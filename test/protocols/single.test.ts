@@ -37,3 +37,19 @@ describe("single", () => {
     expect(run("claude-sonnet-4-6")).toBeGreaterThan(run("gpt-4o") + 0.2);
   });
 });
+
+describe("single under a crash", () => {
+  it("stops deciding when agent-0 crashes", () => {
+    const r = runScenario(
+      scenarioOf({
+        seed: 2,
+        replicates: 5,
+        agents: { model: "gpt-4o", count: 1 },
+        task: { kind: "questions", items: 50, difficulty: { kind: "fixed", p: 0.7 } },
+        faults: [{ at_s: 30, crash: ["agent-0"] }],
+      }),
+    ).report;
+    expect(r.summary.decided.mean).toBeLessThan(0.4);
+    expect(r.summary.failed_calls.mean).toBe(1);
+  });
+});
