@@ -45,11 +45,12 @@ describe("README examples", () => {
         const cat = /^cat (\S+)$/.exec(ex.command);
         if (cat && !existsSync(join(dir, cat[1]))) writeFileSync(join(dir, cat[1]), ex.expected);
         const shell = ex.command.replaceAll("npx teamsim", `node ${BIN}`);
-        const actual = execSync(
-          `{ ${shell}
-} 2>&1`,
-          { cwd: dir, encoding: "utf8", shell: "/bin/bash" },
-        );
+        // Group the whole line so that `cmd; echo "exit $?"` has both streams captured.
+        const actual = execSync(`{ ${shell}\n} 2>&1`, {
+          cwd: dir,
+          encoding: "utf8",
+          shell: "/bin/bash",
+        });
         expect(actual.replace(/\n+$/, "\n")).toBe(ex.expected);
       });
     }
