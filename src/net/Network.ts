@@ -18,6 +18,16 @@ export interface NetworkConfig {
   fifo: boolean;
   /** Cut links drop messages, or hold them until the partition heals. */
   partition_mode: PartitionMode;
+  /** Per-link exceptions, both directions; a later entry wins over an earlier one. */
+  links?: readonly LinkOverride[];
+}
+
+/** Different latency, loss or duplication on the link between two nodes. */
+export interface LinkOverride {
+  between: readonly [string, string];
+  latency?: DistSpec;
+  loss?: number;
+  duplicate?: number;
 }
 
 /** A message between two nodes; `tokens` is its size, as counted by the accounting. */
@@ -45,6 +55,9 @@ export interface NetworkStats {
 interface Link {
   stream: RandomStream;
   lastDelivery: number;
+  latency: DistSpec;
+  loss: number;
+  duplicate: number;
 }
 
 /**
@@ -108,8 +121,8 @@ export class Network {
     const link = this.link(from, to);
     // Draw loss and duplication on every send, lost or not, so that the number of
     // draws per message is fixed and later messages see the same randomness.
-    const lost = link.stream.next() < this.config.loss;
-    const dup = link.stream.next() < this.config.duplicate;
+    const lost = link.stream.next() < link.loss;
+    const dup = link.stream.next() < link.duplicate;
     if (lost) {
       this.drop(msg, "loss");
       return;
@@ -164,14 +177,29 @@ export class Network {
     const key = `${from}>${to}`;
     let link = this.links.get(key);
     if (link === undefined) {
-      link = { stream: this.rng.stream(`net/${key}`), lastDelivery: 0 };
+      const c = this.config;
+      link = {
+        stream: this.rng.stream(`net/${key}`),
+        lastDelivery: 0,
+        latency: c.latency,
+        loss: c.loss,
+        duplicate: c.duplicate,
+      };
+      for (const o of c.links ?? []) {
+        const [a, b] = o.between;
+        if ((a === from && b === to) || (a === to && b === from)) {
+          if (o.latency !== undefined) link.latency = o.latency;
+          if (o.loss !== undefined) link.loss = o.loss;
+          if (o.duplicate !== undefined) link.duplicate = o.duplicate;
+        }
+      }
       this.links.set(key, link);
     }
     return link;
   }
 
   private transmit(msg: Message, link: Link): void {
-    let at = this.sim.now + Math.max(0, sample(link.stream, this.config.latency));
+    let at = this.sim.now + Math.max(0, sample(link.stream, link.latency));
     if (this.config.fifo) {
       // Equal times keep send order through the kernel's insertion-sequence tie break.
       if (at < link.lastDelivery) at = link.lastDelivery;

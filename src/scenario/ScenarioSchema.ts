@@ -26,6 +26,17 @@ const NetworkSchema = z.strictObject({
   fifo: z.boolean().default(false),
   /** What a partition does to messages that cannot cross it: drop them, or hold them until it heals. */
   partition_mode: z.enum(["drop", "hold"]).default("drop"),
+  /** Exceptions for the link between two nodes (both directions); later entries win. */
+  links: z
+    .array(
+      z.strictObject({
+        between: z.tuple([z.string().min(1), z.string().min(1)]),
+        latency: distributionSchema("_s").optional(),
+        loss: prob.optional(),
+        duplicate: prob.optional(),
+      }),
+    )
+    .default([]),
 });
 
 /**
@@ -69,6 +80,17 @@ export function scenarioSchema(models: readonly string[]) {
     .superRefine((s, ctx) => {
       const agents = new Set(Array.from({ length: s.agents.count }, (_, i) => `agent-${i}`));
       const nodes = new Set([...agents, COORDINATOR]);
+      s.network.links.forEach((l, i) => {
+        l.between.forEach((name, j) => {
+          if (!nodes.has(name)) {
+            ctx.addIssue({
+              code: "custom",
+              path: ["network", "links", i, "between", j],
+              message: `a node of this team (agent-0 .. agent-${s.agents.count - 1}, ${COORDINATOR})`,
+            });
+          }
+        });
+      });
       s.faults.forEach((f, i) => {
         for (const { names, path } of faultAgents(f)) {
           const known = path[0] === "partition" ? nodes : agents;

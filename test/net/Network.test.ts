@@ -161,4 +161,30 @@ describe("Network", () => {
     expect(trace.events.map((e) => e.type)).toEqual(["send", "drop"]);
     expect(trace.events[1]).toMatchObject({ reason: "loss", from: "a", to: "b" });
   });
+
+  it("per-link overrides change latency and loss on that link only, in both directions", () => {
+    const { sim, net, got } = world({
+      links: [
+        { between: ["a", "b"], latency: { dist: "fixed", value: 2 } },
+        { between: ["c", "a"], loss: 1 },
+      ],
+    });
+    const at: Record<string, number> = {};
+    net.register("b", (m) => {
+      at[`b${m.payload}`] = sim.now;
+    });
+    net.register("a", (m) => {
+      at[`a${m.payload}`] = sim.now;
+      got.a.push(m);
+    });
+    net.send("a", "b", "m", 1);
+    net.send("b", "a", "m", 2);
+    net.send("b", "c", "m", 3);
+    net.send("a", "c", "m", 4);
+    net.send("c", "a", "m", 5);
+    sim.run();
+    expect(at).toEqual({ b1: 2, a2: 2 });
+    expect(got.c.map((m) => m.payload)).toEqual([3]);
+    expect(net.stats.dropped).toBe(2);
+  });
 });

@@ -140,6 +140,11 @@ describe("loadScenario", () => {
         "s.yaml:3:5: faults.0: expected exactly one of crash, recover, partition, heal (found crash and heal)",
       ],
       [
+        "link naming a missing node",
+        "agents: { count: 2 }\nnetwork:\n  links:\n    - { between: [agent-0, agent-5], loss: 0.5 }\n",
+        's.yaml:4:28: network.links.0.between.1: expected a node of this team (agent-0 .. agent-1, coordinator), found "agent-5"',
+      ],
+      [
         "duplicate key",
         "seed: 1\nseed: 2\n",
         "s.yaml:2:1: expected valid YAML, found DUPLICATE_KEY",
