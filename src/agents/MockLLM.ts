@@ -18,6 +18,12 @@ export interface CallRequest {
   label?: string | number;
 }
 
+/** Returned by `call`: lets the caller abandon a call in flight. */
+export interface CallHandle {
+  /** Aborts the call if it has not returned; returns false otherwise. */
+  cancel(): boolean;
+}
+
 /** Why a call produced no answer. */
 export type CallError = "crashed" | "retries_exhausted" | "context_overflow";
 
@@ -47,6 +53,10 @@ export interface AgentCounters {
   outputTokens: number;
   costUsd: number;
   stragglers: number;
+  /** Calls abandoned by their caller before they returned (not billed). */
+  cancelledCalls: number;
+  /** Seconds spent in calls (successful or not): the agent's busy time. */
+  busyS: number;
 }
 
 /** Receives every finished call's latency (for pooled latency quantiles). */
@@ -75,6 +85,8 @@ export class MockLLM {
     outputTokens: 0,
     costUsd: 0,
     stragglers: 0,
+    cancelledCalls: 0,
+    busyS: 0,
   };
   private alive = true;
   private readonly latencyRng: RandomStream;
@@ -149,7 +161,7 @@ export class MockLLM {
    * call draws the same numbers in the same order (output length, correctness,
    * wrong choice), so a failure elsewhere does not shift later answers.
    */
-  call(request: CallRequest, done: (r: CallResult) => void): void {
+  call(request: CallRequest, done: (r: CallResult) => void): CallHandle {
     this.counters.calls++;
     const p: Pending = { request, done, start: this.sim.now, attempts: 0, event: null };
     if (this.trace.enabled) {
@@ -161,9 +173,10 @@ export class MockLLM {
         input_tokens: request.inputTokens,
       });
     }
+    const handle: CallHandle = { cancel: () => this.cancel(p) };
     if (!this.alive) {
       this.sim.schedule(0, () => this.fail(p, "crashed"));
-      return;
+      return handle;
     }
     this.pending.add(p);
     const inTok = request.inputTokens;
@@ -173,9 +186,28 @@ export class MockLLM {
         this.pending.delete(p);
         this.fail(p, "context_overflow");
       });
-      return;
+      return handle;
     }
     this.attempt(p);
+    return handle;
+  }
+
+  // The caller no longer wants the answer (e.g. a vote already decided): the
+  // request is aborted, its callback never runs and nothing is billed.
+  private cancel(p: Pending): boolean {
+    if (!this.pending.delete(p)) return false;
+    if (p.event !== null) this.sim.cancel(p.event);
+    this.counters.cancelledCalls++;
+    this.counters.busyS += this.sim.now - p.start;
+    if (this.trace.enabled) {
+      this.trace.record({
+        t: this.sim.now,
+        type: "call_cancel",
+        agent: this.id,
+        label: p.request.label,
+      });
+    }
+    return true;
   }
 
   private attempt(p: Pending): void {
@@ -253,6 +285,7 @@ export class MockLLM {
       c.costUsd += cost;
       if (isStraggler) c.stragglers++;
       const latencyS = this.sim.now - p.start;
+      c.busyS += latencyS;
       this.latencySink(latencyS);
       if (this.trace.enabled) {
         this.trace.record({
@@ -288,6 +321,7 @@ export class MockLLM {
   private fail(p: Pending, error: CallError): void {
     this.counters.failedCalls++;
     const latencyS = this.sim.now - p.start;
+    this.counters.busyS += latencyS;
     if (this.trace.enabled) {
       this.trace.record({
         t: this.sim.now,

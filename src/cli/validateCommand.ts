@@ -1,5 +1,8 @@
 import type { Command } from "commander";
+import { Rng } from "../core/Rng.js";
+import { buildTask, replicateSeed } from "../experiment/runReplicate.js";
 import { loadScenario } from "../scenario/loadScenario.js";
+import type { Scenario } from "../scenario/ScenarioSchema.js";
 import { collect } from "./collect.js";
 
 /** `teamsim validate FILE`: checks a scenario and prints what it describes. */
@@ -18,7 +21,17 @@ export function registerValidateCommand(program: Command): void {
       }
       process.stdout.write(
         `${file}: valid — "${scenario.name}": ${scenario.team.protocol} team of ${scenario.agents.count} × ${scenario.agents.model}, ` +
-          `${scenario.task.items} ${scenario.task.kind}, ${scenario.replicates} replicates, seed ${scenario.seed}, ${scenario.faults.length} faults\n`,
+          `${describeTask(scenario)}, ${scenario.replicates} replicates, seed ${scenario.seed}, ${scenario.faults.length} faults\n`,
       );
     });
+}
+
+// Replicate 0's task: for a work graph, its size, work and critical path.
+function describeTask(scenario: Scenario): string {
+  const task = buildTask(scenario, new Rng(replicateSeed(scenario.seed, 0)));
+  if (task.kind === "questions") return `${task.size} questions`;
+  return (
+    `${scenario.task.kind} of ${task.size} subtasks (replicate 0: work ${task.totalWork} tokens, ` +
+    `critical path ${task.criticalPathLength} subtasks / ${task.criticalPathWork} tokens)`
+  );
 }

@@ -9,15 +9,20 @@ import { NO_TRACE, type Trace } from "../core/Trace.js";
 import { applyFaults } from "../faults/applyFaults.js";
 import type { RunResult } from "../metrics/RunResult.js";
 import { Network } from "../net/Network.js";
+import type { ProtocolCounters } from "../protocols/Protocol.js";
 import { getProtocol } from "../protocols/registry.js";
 import type { Scenario } from "../scenario/ScenarioSchema.js";
 import { QuestionSet } from "../tasks/QuestionSet.js";
+import type { Task } from "../tasks/Task.js";
+import { WorkGraph } from "../tasks/WorkGraph.js";
 
 /** Options of one replicate. */
 export interface ReplicateOptions {
   trace?: Trace;
   /** Receives every successful call's latency. */
   onCallLatency?: (latencyS: number) => void;
+  /** Skip the `single` baseline run that measures speedup (speedup is then NaN). */
+  noBaseline?: boolean;
 }
 
 /** A replicate's measurements and the checkers' verdicts. */
@@ -31,7 +36,18 @@ export function replicateSeed(seed: string | number, r: number): string {
   return `${seed}/${r}`;
 }
 
-/** Builds the world of replicate `r` of `scenario` (sim, network, agents, task, protocol, faults), runs it and measures it. */
+/** The task of a scenario, drawn from the replicate's `task/...` streams. */
+export function buildTask(scenario: Scenario, rng: Rng): Task {
+  return scenario.task.kind === "questions"
+    ? new QuestionSet(scenario.task, rng)
+    : new WorkGraph(scenario.task, rng);
+}
+
+/**
+ * Builds the world of replicate `r` of `scenario` (sim, network, agents, task,
+ * protocol, faults), runs it and measures it. For a team, the same replicate is
+ * also run by `single` (same seed: same task, same agent-0 draws) to measure speedup.
+ */
 export function runReplicate(
   scenario: Scenario,
   profile: ModelProfile,
@@ -54,10 +70,11 @@ export function runReplicate(
   for (let i = 0; i < scenario.agents.count; i++) {
     agents.push(new MockLLM(`agent-${i}`, i, profile, sim, rng, trace, onLatency));
   }
-  const task = new QuestionSet(scenario.task, rng);
+  const task = buildTask(scenario, rng);
   const history = new History();
+  const counters: ProtocolCounters = { conflicts: 0, rework: 0, rounds: 0 };
   const protocol = getProtocol(scenario.team.protocol).create(
-    { sim, net, rng, trace, agents, task, history },
+    { sim, net, rng, trace, agents, task, history, counters },
     scenario.team,
   );
   if (trace.enabled) {
@@ -76,7 +93,7 @@ export function runReplicate(
   protocol.start();
   const outcome = sim.run({ until: scenario.horizon_s, maxEvents: scenario.max_events });
 
-  const items = task.items.length;
+  const items = task.size;
   const first = new Map<number, number>();
   let lastDecision = 0;
   for (const d of history.decisions) {
@@ -94,6 +111,8 @@ export function runReplicate(
   let inTok = 0;
   let outTok = 0;
   let cost = 0;
+  let busy = 0;
+  let maxCalls = 0;
   for (const a of agents) {
     const c = a.counters;
     calls += c.calls;
@@ -103,13 +122,33 @@ export function runReplicate(
     inTok += c.inputTokens;
     outTok += c.outputTokens;
     cost += c.costUsd;
+    busy += c.busyS;
     crashes += a.crashes;
+    maxCalls = Math.max(maxCalls, c.calls);
+  }
+  const makespan = first.size === items ? lastDecision : outcome.now;
+  let speedup = 1;
+  if (scenario.team.protocol !== "single") {
+    speedup = Number.NaN;
+    if (!options.noBaseline) {
+      const baseline = runReplicate({ ...scenario, team: { protocol: "single" } }, profile, r, {
+        noBaseline: true,
+      });
+      speedup = baseline.result.makespan_s / makespan;
+    }
   }
   const result: RunResult = {
     replicate: r,
     accuracy: correct / items,
     decided: first.size / items,
-    makespan_s: first.size === items ? lastDecision : outcome.now,
+    makespan_s: makespan,
+    speedup,
+    speedup_bound:
+      task.kind === "workgraph"
+        ? Math.min(agents.length, task.totalWork / task.criticalPathWork)
+        : agents.length,
+    work_tokens: task.kind === "workgraph" ? task.totalWork : 0,
+    critical_path_tokens: task.kind === "workgraph" ? task.criticalPathWork : 0,
     cost_usd: cost,
     tokens: inTok + outTok,
     input_tokens: inTok,
@@ -124,6 +163,11 @@ export function runReplicate(
     messages_delivered: net.stats.delivered,
     messages_dropped: net.stats.dropped,
     message_tokens: net.stats.tokens_sent,
+    conflicts: counters.conflicts,
+    rework: counters.rework,
+    // Share of the team's agent-seconds not spent waiting on a model.
+    idle_fraction: makespan > 0 ? Math.max(0, 1 - busy / (agents.length * makespan)) : 0,
+    rounds: counters.rounds > 0 ? counters.rounds : maxCalls,
     violations: verdicts.filter((v) => !v.ok).length,
     events: outcome.events,
     end_reason: outcome.reason,

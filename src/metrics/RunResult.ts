@@ -9,6 +9,14 @@ export interface RunResult {
   decided: number;
   /** Time of the last decision, or the end of the run if some item was never decided. */
   makespan_s: number;
+  /** Makespan of `single` on the same task and seed divided by this makespan (1 for single itself). */
+  speedup: number;
+  /** Work-span bound on speedup, min(n, work / critical path) in tokens (n for questions). */
+  speedup_bound: number;
+  /** Total work of a work graph in output tokens (0 for questions). */
+  work_tokens: number;
+  /** Critical path of a work graph in output tokens (0 for questions). */
+  critical_path_tokens: number;
   cost_usd: number;
   tokens: number;
   input_tokens: number;
@@ -24,6 +32,14 @@ export interface RunResult {
   messages_delivered: number;
   messages_dropped: number;
   message_tokens: number;
+  /** Two agents claimed the same subtask or wrote the same file. */
+  conflicts: number;
+  /** Subtask attempts redone (caught errors, lost conflicts, failed API calls). */
+  rework: number;
+  /** Share of the team's agent-seconds spent not waiting on a model call. */
+  idle_fraction: number;
+  /** Synchronous rounds, or the most calls any one agent made. */
+  rounds: number;
   /** Failed safety checks in this replicate. */
   violations: number;
   events: number;
@@ -35,6 +51,10 @@ export const METRICS = [
   "accuracy",
   "decided",
   "makespan_s",
+  "speedup",
+  "speedup_bound",
+  "work_tokens",
+  "critical_path_tokens",
   "call_latency_s",
   "cost_usd",
   "tokens",
@@ -49,6 +69,10 @@ export const METRICS = [
   "messages_delivered",
   "messages_dropped",
   "message_tokens",
+  "conflicts",
+  "rework",
+  "idle_fraction",
+  "rounds",
   "events",
 ] as const satisfies readonly (keyof RunResult)[];
 

@@ -5,7 +5,7 @@ import type { Rng } from "../core/Rng.js";
 import type { Simulation } from "../core/Simulation.js";
 import type { Trace } from "../core/Trace.js";
 import type { Network } from "../net/Network.js";
-import type { QuestionSet } from "../tasks/QuestionSet.js";
+import type { Task, TaskFamily } from "../tasks/Task.js";
 
 /**
  * Everything a protocol may touch. A protocol never reaches the event queue or
@@ -19,9 +19,21 @@ export interface ProtocolContext {
   trace: Trace;
   /** The team, agent-0 .. agent-(n-1). */
   agents: readonly MockLLM[];
-  task: QuestionSet;
+  task: Task;
   /** Where proposals and decisions go, for the checkers and the metrics. */
   history: History;
+  /** Coordination costs the protocol counts itself. */
+  counters: ProtocolCounters;
+}
+
+/** Coordination measurements that only the protocol can count. */
+export interface ProtocolCounters {
+  /** Two agents claimed the same subtask or wrote the same file. */
+  conflicts: number;
+  /** Subtask attempts thrown away (caught errors, lost conflicts) and done again. */
+  rework: number;
+  /** Synchronous rounds (or, for asynchronous protocols, the most calls any agent made in sequence). */
+  rounds: number;
 }
 
 /** One run of a protocol. */
@@ -37,5 +49,7 @@ export interface ProtocolModule<S extends z.ZodType = z.ZodType> {
   summary: string;
   /** The zod schema of the scenario's `team` block for this protocol. */
   schema: S;
+  /** The task families it can run. */
+  tasks: readonly TaskFamily[];
   create(ctx: ProtocolContext, options: z.output<S>): Protocol;
 }

@@ -3,6 +3,7 @@ import type { MockLLM } from "../agents/MockLLM.js";
 import type { RandomStream } from "../core/Rng.js";
 import type { Message } from "../net/Network.js";
 import type { Protocol, ProtocolContext, ProtocolModule } from "./Protocol.js";
+import { questionsOf } from "./taskOf.js";
 
 const schema = z.strictObject({
   protocol: z.literal("independent"),
@@ -42,7 +43,7 @@ class Independent implements Protocol {
     this.n = ctx.agents.length;
     this.dead = new Array(this.n).fill(false);
     this.tiebreak = ctx.rng.stream("protocol/tiebreak");
-    for (const item of ctx.task.items) {
+    for (const item of questionsOf(ctx).items) {
       this.responded.push(new Uint8Array(this.n));
       this.tallies.push(new Array(item.choices).fill(0));
       this.decided.push(false);
@@ -59,8 +60,8 @@ class Independent implements Protocol {
   }
 
   private ask(agent: MockLLM, k: number): void {
-    const { task, net, history } = this.ctx;
-    const item = task.items[k];
+    const { net, history } = this.ctx;
+    const item = questionsOf(this.ctx).items[k];
     if (item === undefined) return;
     agent.call(
       { inputTokens: item.promptTokens, pRef: item.pRef, choices: item.choices, label: k },
@@ -143,5 +144,6 @@ export const independent: ProtocolModule<typeof schema> = {
   name: "independent",
   summary: "n agents answer independently; votes are aggregated by majority or plurality",
   schema,
+  tasks: ["questions"],
   create: (ctx, options) => new Independent(ctx, options),
 };

@@ -1,10 +1,12 @@
 import { z } from "zod";
+import { executeSubtask } from "./executeSubtask.js";
 import type { Protocol, ProtocolContext, ProtocolModule } from "./Protocol.js";
+import { questionsOf, workGraphOf } from "./taskOf.js";
 
 const schema = z.strictObject({ protocol: z.literal("single") });
 
 // agent-0 answers the items one after another; its answer is the team's.
-class Single implements Protocol {
+class SingleQuestions implements Protocol {
   constructor(private readonly ctx: ProtocolContext) {}
 
   start(): void {
@@ -12,8 +14,8 @@ class Single implements Protocol {
   }
 
   private ask(k: number): void {
-    const { task, agents, history, sim } = this.ctx;
-    const item = task.items[k];
+    const { agents, history, sim } = this.ctx;
+    const item = questionsOf(this.ctx).items[k];
     if (item === undefined) return;
     const agent = agents[0];
     agent.call(
@@ -30,10 +32,35 @@ class Single implements Protocol {
   }
 }
 
+// agent-0 does every subtask itself, in topological order, redoing what its tests catch.
+class SingleWorkGraph implements Protocol {
+  constructor(private readonly ctx: ProtocolContext) {}
+
+  start(): void {
+    this.work(0);
+  }
+
+  private work(position: number): void {
+    const graph = workGraphOf(this.ctx);
+    const index = graph.order[position];
+    if (index === undefined) return;
+    const agent = this.ctx.agents[0];
+    executeSubtask(this.ctx, agent, graph.subtasks[index], (o) => {
+      if (!o.ok) return;
+      const answer = o.correct ? 0 : 1;
+      this.ctx.history.propose(index, answer);
+      this.ctx.history.decide(index, agent.id, answer, this.ctx.sim.now);
+      this.work(position + 1);
+    });
+  }
+}
+
 /** `single`: one agent does everything; the baseline every team is compared with. Extra agents idle. */
 export const single: ProtocolModule<typeof schema> = {
   name: "single",
-  summary: "one agent (agent-0) answers every item; the baseline",
+  summary: "one agent (agent-0) answers every item or does every subtask; the baseline",
   schema,
-  create: (ctx) => new Single(ctx),
+  tasks: ["questions", "workgraph"],
+  create: (ctx) =>
+    ctx.task.kind === "questions" ? new SingleQuestions(ctx) : new SingleWorkGraph(ctx),
 };

@@ -2,8 +2,14 @@ import { z } from "zod";
 import { distributionSchema } from "../core/distributionSchema.js";
 import { FaultSchema, faultAgents } from "../faults/FaultSchema.js";
 import { COORDINATOR } from "../protocols/independent.js";
-import { TeamSchema } from "../protocols/registry.js";
+import { getProtocol, TeamSchema } from "../protocols/registry.js";
 import { DifficultySchema } from "../tasks/difficultySchema.js";
+import {
+  ChainTaskSchema,
+  ForkJoinTaskSchema,
+  LayeredTaskSchema,
+  WorkgraphTaskSchema,
+} from "../tasks/workGraphSchema.js";
 
 const prob = z.number().min(0).max(1);
 
@@ -69,7 +75,13 @@ export function scenarioSchema(models: readonly string[]) {
         .preprocess(
           (v) =>
             v !== null && typeof v === "object" && !("kind" in v) ? { kind: "questions", ...v } : v,
-          z.discriminatedUnion("kind", [QuestionsTaskSchema]),
+          z.discriminatedUnion("kind", [
+            QuestionsTaskSchema,
+            WorkgraphTaskSchema,
+            ChainTaskSchema,
+            ForkJoinTaskSchema,
+            LayeredTaskSchema,
+          ]),
         )
         .prefault({ kind: "questions" }),
       network: NetworkSchema.prefault({}),
@@ -78,6 +90,15 @@ export function scenarioSchema(models: readonly string[]) {
       sweep: z.record(z.string(), z.array(z.unknown()).min(1)).optional(),
     })
     .superRefine((s, ctx) => {
+      const family = s.task.kind === "questions" ? "questions" : "workgraph";
+      const protocol = getProtocol(s.team.protocol);
+      if (!protocol.tasks.includes(family)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["team", "protocol"],
+          message: `a protocol that runs ${family === "questions" ? "questions" : "work graphs"} (${protocol.name} runs ${protocol.tasks.join(" and ")} tasks)`,
+        });
+      }
       const agents = new Set(Array.from({ length: s.agents.count }, (_, i) => `agent-${i}`));
       const nodes = new Set([...agents, COORDINATOR]);
       s.network.links.forEach((l, i) => {

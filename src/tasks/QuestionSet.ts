@@ -24,7 +24,13 @@ export interface QuestionTaskConfig {
  * (and makes majority voting saturate).
  */
 export class QuestionSet {
+  readonly kind = "questions";
   readonly items: readonly Question[];
+
+  /** Number of questions. */
+  get size(): number {
+    return this.items.length;
+  }
 
   constructor(config: QuestionTaskConfig, rng: Rng) {
     // Two streams: the difficulty draws do not depend on how prompts are sized.
