@@ -18,12 +18,17 @@ const ROWS: Row[] = [
   { metric: "accuracy", label: "accuracy", fmt: num(3) },
   { metric: "decided", label: "decided (fraction of items)", fmt: num(3) },
   { metric: "makespan_s", label: "makespan", fmt: seconds },
+  { metric: "speedup", label: "speedup vs single (same seed)", fmt: sig },
   { metric: "call_latency_s", label: "call latency (pooled calls)", fmt: seconds },
   { metric: "tokens", label: "tokens", fmt: sig },
   { metric: "cost_usd", label: "cost", fmt: usd },
   { metric: "calls", label: "LLM calls", fmt: sig },
   { metric: "messages", label: "messages sent", fmt: sig },
   { metric: "messages_dropped", label: "messages dropped", fmt: sig },
+  { metric: "conflicts", label: "conflicts", fmt: sig },
+  { metric: "rework", label: "rework (redone attempts)", fmt: sig },
+  { metric: "idle_fraction", label: "idle fraction", fmt: num(3) },
+  { metric: "rounds", label: "rounds", fmt: sig },
   { metric: "retries", label: "retries", fmt: sig },
   { metric: "failed_calls", label: "failed calls", fmt: sig },
   { metric: "stragglers", label: "straggler calls", fmt: sig },
@@ -51,12 +56,20 @@ export function formatReport(report: RunReport): string {
   const ends = Object.entries(report.end_reasons)
     .map(([k, v]) => `${k} ${v}`)
     .join(", ");
-  const lines = [
-    head,
+  const lines = [head];
+  const w = report.summary.work_tokens;
+  if (w.mean > 0) {
+    // Brent's bound: T_n >= max(work/n, span), so speedup <= min(n, work/span).
+    lines.push(
+      `work graph: work ${sig(w.mean)} tokens, critical path ${sig(report.summary.critical_path_tokens.mean)} tokens ` +
+        `(means); work-span bound on speedup min(n, work/span) = ${sig(report.summary.speedup_bound.mean)}`,
+    );
+  }
+  lines.push(
     table.toString(),
     `runs ended: ${ends}`,
     `safety violations: ${report.summary.violations}`,
-  ];
+  );
   for (const v of report.violations) {
     lines.push(
       `  ${v.check} failed in replicate ${v.replicate} (seed ${v.replicate_seed}): ${v.detail}`,

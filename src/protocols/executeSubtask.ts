@@ -1,4 +1,4 @@
-import type { MockLLM } from "../agents/MockLLM.js";
+import type { CallHandle, MockLLM } from "../agents/MockLLM.js";
 import type { Subtask } from "../tasks/WorkGraph.js";
 import type { ProtocolContext } from "./Protocol.js";
 
@@ -20,6 +20,8 @@ export interface ExecuteOptions {
   extraInputTokens?: number;
   /** Probability that tests catch a wrong output (default: the task's test_coverage). */
   testCoverage?: number;
+  /** Receives the handle of every call made, so the caller can abandon one in flight. */
+  onCall?: (handle: CallHandle) => void;
 }
 
 /**
@@ -41,7 +43,7 @@ export function executeSubtask(
   let attempts = 0;
   const attempt = () => {
     attempts++;
-    agent.call(
+    const handle = agent.call(
       {
         inputTokens: subtask.promptTokens + (options.extraInputTokens ?? 0),
         outputTokens: subtask.work,
@@ -69,6 +71,7 @@ export function executeSubtask(
         done({ ok: true, correct: r.correct, attempts, outputTokens: r.outputTokens });
       },
     );
+    options.onCall?.(handle);
   };
   attempt();
 }

@@ -124,3 +124,136 @@ describe("independent voting when the whole team crashes", () => {
     expect(r.summary.makespan_s.mean).toBeGreaterThanOrEqual(30);
   });
 });
+
+describe("independent: confidence-weighted votes", () => {
+  // p = 0.6, n = 5, 4 choices: wrong votes split three ways, so counting alone is weak.
+  const items = 200;
+  const replicates = 30;
+  const trials = items * replicates;
+  const weighted = (team: Record<string, unknown>) =>
+    runScenario(
+      scenarioOf({
+        seed: 13,
+        replicates,
+        agents: { model: "gpt-4o", count: 5 },
+        team: { protocol: "independent", ...team },
+        task: { kind: "questions", items, choices: 4, difficulty: { kind: "fixed", p: 0.6 } },
+      }),
+    ).report.summary.accuracy.mean;
+  const se = (q: number) => Math.sqrt((q * (1 - q)) / trials);
+  const apart = (a: number, b: number) => 4 * Math.sqrt(se(a) ** 2 + se(b) ** 2);
+
+  it("calibrated confidences beat majority and plurality", () => {
+    const maj = weighted({ aggregate: "majority" });
+    const plu = weighted({ aggregate: "plurality" });
+    const w = weighted({ aggregate: "weighted", confidence: { calibration: 1 } });
+    expect(Math.abs(maj - binomialMajority(5, 0.6))).toBeLessThan(4 * se(maj));
+    expect(w - maj).toBeGreaterThan(apart(w, maj));
+    expect(w - plu).toBeGreaterThan(apart(w, plu));
+  });
+
+  it("uninformative confidences (calibration 0) lose to plain plurality", () => {
+    // Mean confidence 0.5 gives log-odds weights of mean 0: the noise, not the
+    // count, picks the winner. Overconfidence makes every weight positive, so the
+    // count matters again, but the noise still costs accuracy.
+    const plu = weighted({ aggregate: "plurality" });
+    const w0 = weighted({ aggregate: "weighted", confidence: { calibration: 0 } });
+    const over = weighted({
+      aggregate: "weighted",
+      confidence: { calibration: 0, overconfidence: 0.3 },
+    });
+    expect(plu - w0).toBeGreaterThan(apart(plu, w0));
+    expect(over - w0).toBeGreaterThan(apart(over, w0));
+    expect(plu - over).toBeGreaterThan(apart(plu, over));
+  });
+});
+
+describe("independent: early stopping", () => {
+  const items = 100;
+  const replicates = 40;
+  const run = (aggregate: string, earlyStop: boolean, p: number) =>
+    runScenario(
+      scenarioOf({
+        seed: 17,
+        replicates,
+        agents: { model: "gpt-4o", count: 9 },
+        team: { protocol: "independent", aggregate, early_stop: earlyStop },
+        task: { kind: "questions", items, difficulty: { kind: "fixed", p } },
+      }),
+    ).report;
+
+  for (const aggregate of ["majority", "plurality"]) {
+    it(`${aggregate}: same accuracy, lower cost and makespan at p = 0.9, n = 9`, () => {
+      const full = run(aggregate, false, 0.9).summary;
+      const early = run(aggregate, true, 0.9).summary;
+      const q = full.accuracy.mean;
+      const seDiff = Math.sqrt((2 * Math.max(q * (1 - q), 1e-4)) / (items * replicates));
+      expect(Math.abs(early.accuracy.mean - q)).toBeLessThan(4 * seDiff);
+      expect(early.decided.mean).toBe(1);
+      // Disjoint 95% intervals of the mean cost.
+      expect((early.cost_usd.ci95 as [number, number])[1]).toBeLessThan(
+        (full.cost_usd.ci95 as [number, number])[0],
+      );
+      expect(early.makespan_s.mean).toBeLessThan(full.makespan_s.mean);
+      expect(early.input_tokens.mean).toBeLessThan(full.input_tokens.mean);
+      // Stop messages go to the agents whose votes were still outstanding.
+      expect(early.messages.mean).toBeGreaterThan(full.messages.mean);
+      expect(early.violations).toBe(0);
+    });
+  }
+
+  it("majority with early stopping still matches the binomial tail at p = 0.6", () => {
+    const r = run("majority", true, 0.6).summary;
+    expectNear(r.accuracy.mean, binomialMajority(9, 0.6), items * replicates);
+  });
+});
+
+describe("independent on a work graph: hedged requests", () => {
+  const task = {
+    kind: "workgraph",
+    subtasks: 10,
+    parallel_fraction: 0.5,
+    difficulty: { kind: "fixed", p: 0.8 },
+  };
+  const run = (protocol: string, count: number, faults: unknown[] = []) =>
+    runScenario(
+      scenarioOf({
+        seed: 19,
+        replicates: 60,
+        agents: { model: "gpt-4o", count },
+        team: { protocol },
+        task,
+        faults,
+      }),
+    ).report;
+
+  it("the first of n agents to finish wins: speedup >= 1 on every replicate, cost < n times single", () => {
+    const single = run("single", 4).summary;
+    const hedged = run("independent", 4).summary;
+    // agent-0 repeats single's run draw for draw, so the winner is never later.
+    expect(hedged.speedup.min).toBeGreaterThanOrEqual(1);
+    expect(hedged.speedup.mean).toBeGreaterThan(1.05);
+    expect(hedged.makespan_s.mean).toBeLessThan(single.makespan_s.mean);
+    expect(hedged.decided.mean).toBe(1);
+    expect(hedged.accuracy.mean).toBe(1);
+    // The losers are stopped when the winner finishes: less than n full runs.
+    expect(hedged.cost_usd.mean).toBeLessThan(4 * single.cost_usd.mean);
+    expect(hedged.cost_usd.mean).toBeGreaterThan(2 * single.cost_usd.mean);
+    expect(hedged.messages.mean).toBe(3);
+    expect(hedged.violations).toBe(0);
+  });
+
+  it("one agent hedging is single", () => {
+    const single = run("single", 1).summary;
+    const hedged = run("independent", 1).summary;
+    expect(hedged.makespan_s.mean).toBe(single.makespan_s.mean);
+    expect(hedged.cost_usd.mean).toBe(single.cost_usd.mean);
+  });
+
+  it("a crashed agent drops out of the race; the others still finish", () => {
+    const r = run("independent", 3, [{ at_s: 10, crash: ["agent-0", "agent-1"] }]).summary;
+    expect(r.decided.mean).toBe(1);
+    expect(r.crashes.mean).toBe(2);
+    expect(r.violations).toBe(0);
+  });
+});

@@ -53,3 +53,51 @@ describe("single under a crash", () => {
     expect(r.summary.failed_calls.mean).toBe(1);
   });
 });
+
+describe("single on a work graph", () => {
+  const task = {
+    kind: "workgraph",
+    subtasks: 20,
+    parallel_fraction: 0.5,
+    difficulty: { kind: "fixed", p: 0.8 },
+  };
+
+  it("does every subtask in order and redoes what the tests catch (geometric attempts)", () => {
+    const r = runScenario(
+      scenarioOf({ seed: 4, replicates: 200, agents: { model: "gpt-4o", count: 1 }, task }),
+    ).report;
+    expect(r.summary.accuracy.mean).toBe(1);
+    expect(r.summary.decided.mean).toBe(1);
+    expect(r.summary.speedup.mean).toBe(1);
+    // Redos per subtask are geometric: mean (1-q)/q, variance (1-q)/q^2, q = 0.8.
+    const q = 0.8;
+    const perRun = (20 * (1 - q)) / q;
+    const se = Math.sqrt((20 * (1 - q)) / (q * q) / 200);
+    expect(Math.abs(r.summary.rework.mean - perRun)).toBeLessThan(4 * se);
+    expect(r.summary.calls.mean).toBeCloseTo(20 + r.summary.rework.mean, 9);
+    expect(r.summary.messages.mean).toBe(0);
+  });
+
+  it("with no tests, wrong outputs are accepted: accuracy is the per-subtask success rate", () => {
+    const r = runScenario(
+      scenarioOf({
+        seed: 4,
+        replicates: 200,
+        agents: { model: "gpt-4o", count: 1 },
+        task: { ...task, test_coverage: 0 },
+      }),
+    ).report;
+    expect(Math.abs(r.summary.accuracy.mean - 0.8)).toBeLessThan(
+      4 * Math.sqrt((0.8 * 0.2) / (20 * 200)),
+    );
+    expect(r.summary.rework.mean).toBe(0);
+  });
+
+  it("the makespan is the sum of the subtasks' call latencies", () => {
+    const r = runScenario(
+      scenarioOf({ seed: 4, replicates: 20, agents: { model: "gpt-4o", count: 1 }, task }),
+    ).report;
+    // Calls are back to back, so the agent is never idle.
+    expect(r.summary.idle_fraction.max).toBeLessThan(1e-9);
+  });
+});

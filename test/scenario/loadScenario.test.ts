@@ -54,6 +54,8 @@ describe("loadScenario", () => {
     expect(load("team: { protocol: independent }").scenario.team).toEqual({
       protocol: "independent",
       aggregate: "majority",
+      confidence: { calibration: 1, overconfidence: 0 },
+      early_stop: false,
     });
   });
 
@@ -122,7 +124,7 @@ describe("loadScenario", () => {
       [
         "unknown protocol",
         "team: { protocol: chaos }\n",
-        's.yaml:1:9: team.protocol: expected protocol one of "single", "independent", found "chaos"',
+        's.yaml:1:9: team.protocol: expected protocol one of "single", "independent", "debate", "leader-worker", "tree", "decentralized", "pipeline", found "chaos"',
       ],
       [
         "unknown distribution",
