@@ -1,6 +1,7 @@
 import { type DistSpec, sample } from "../core/Distribution.js";
 import type { Rng } from "../core/Rng.js";
 import type { Difficulty } from "./difficultySchema.js";
+import { drawDifficulty } from "./drawDifficulty.js";
 
 /** One question: how likely the reference agent is to answer it right, and its prompt size. */
 export interface Question {
@@ -40,29 +41,11 @@ export class QuestionSet {
     for (let i = 0; i < config.items; i++) {
       items.push({
         index: i,
-        pRef: drawDifficulty(config.difficulty, diff.next(), () =>
-          diff.beta(...betaParams(config.difficulty)),
-        ),
+        pRef: drawDifficulty(config.difficulty, diff),
         choices: config.choices,
         promptTokens: Math.max(1, Math.round(sample(prompt, config.prompt_tokens))),
       });
     }
     this.items = items;
-  }
-}
-
-function betaParams(d: Difficulty): [number, number] {
-  return d.kind === "beta" ? [d.a, d.b] : [1, 1];
-}
-
-// One uniform per item for every kind, so switching kinds keeps items aligned.
-function drawDifficulty(d: Difficulty, u: number, beta: () => number): number {
-  switch (d.kind) {
-    case "fixed":
-      return d.p;
-    case "mixture":
-      return u < d.easy_fraction ? d.p_easy : d.p_hard;
-    case "beta":
-      return beta();
   }
 }

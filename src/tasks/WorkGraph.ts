@@ -1,6 +1,6 @@
 import { sample } from "../core/Distribution.js";
 import type { Rng } from "../core/Rng.js";
-import type { Difficulty } from "./difficultySchema.js";
+import { drawDifficulty } from "./drawDifficulty.js";
 import type { WorkGraphTaskConfig } from "./workGraphSchema.js";
 
 /** One unit of work: `work` output tokens to generate, after every subtask in `deps`. */
@@ -51,7 +51,7 @@ export class WorkGraph {
       work: s.work ?? Math.max(1, Math.round(sample(work, config.work_tokens))),
       deps: s.deps,
       files: s.files ?? [`${s.name}.py`],
-      pRef: drawP(config.difficulty, diff),
+      pRef: drawDifficulty(config.difficulty, diff),
       promptTokens: Math.max(1, Math.round(sample(prompt, config.prompt_tokens))),
     }));
     this.subtasks = subtasks;
@@ -149,18 +149,6 @@ function buildShape(config: WorkGraphTaskConfig, rng: ReturnType<Rng["stream"]>)
       }
       return out;
     }
-  }
-}
-
-function drawP(d: Difficulty, s: ReturnType<Rng["stream"]>): number {
-  const u = s.next();
-  switch (d.kind) {
-    case "fixed":
-      return d.p;
-    case "mixture":
-      return u < d.easy_fraction ? d.p_easy : d.p_hard;
-    case "beta":
-      return s.beta(d.a, d.b);
   }
 }
 
