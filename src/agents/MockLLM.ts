@@ -1,9 +1,10 @@
-import { sample } from "../core/Distribution.js";
+import { type DistSpec, sample } from "../core/Distribution.js";
 import type { RandomStream, Rng } from "../core/Rng.js";
 import type { SimEvent, Simulation } from "../core/Simulation.js";
 import type { Trace } from "../core/Trace.js";
 import { correctProbability } from "./correctProbability.js";
 import type { ModelProfile } from "./ModelProfile.js";
+import type { RateLimiter } from "./RateLimiter.js";
 
 /** What an agent is asked: a prompt of `inputTokens`, optionally a question to answer. */
 export interface CallRequest {
@@ -55,6 +56,8 @@ export interface AgentCounters {
   stragglers: number;
   /** Calls abandoned by their caller before they returned (not billed). */
   cancelledCalls: number;
+  /** Attempts refused by the provider's rate limit (429). */
+  rateLimited: number;
   /** Seconds spent in calls (successful or not): the agent's busy time. */
   busyS: number;
 }
@@ -86,6 +89,7 @@ export class MockLLM {
     costUsd: 0,
     stragglers: 0,
     cancelledCalls: 0,
+    rateLimited: 0,
     busyS: 0,
   };
   private alive = true;
@@ -94,6 +98,11 @@ export class MockLLM {
   private readonly answerRng: RandomStream;
   private readonly errorRng: RandomStream;
   private readonly crashRng: RandomStream;
+  private readonly slowdownRng: RandomStream;
+  private slowdown: DistSpec | null = null;
+  private limiter: RateLimiter | null = null;
+  /** A Byzantine "always-wrong" agent: every answer it gives is wrong. */
+  alwaysWrong = false;
   private readonly pending = new Set<Pending>();
   private readonly crashListeners: ((agent: MockLLM) => void)[] = [];
   crashes = 0;
@@ -113,6 +122,8 @@ export class MockLLM {
     this.answerRng = rng.stream(`${base}/answer`);
     this.errorRng = rng.stream(`${base}/errors`);
     this.crashRng = rng.stream(`${base}/crash`);
+    // Its own stream, so a straggler window does not shift the agent's other draws.
+    this.slowdownRng = rng.stream(`${base}/slowdown`);
   }
 
   /** Schedules the profile's random crash (if it has a crash rate); call once at the start of a run. */
@@ -210,11 +221,24 @@ export class MockLLM {
     return true;
   }
 
+  /** Slows every call that starts from now on by a factor drawn from `factor` (null: no more). */
+  setSlowdown(factor: DistSpec | null): void {
+    this.slowdown = factor;
+  }
+
+  /** Puts the agent's calls under a provider rate limit (null: none). */
+  setRateLimiter(limiter: RateLimiter | null): void {
+    this.limiter = limiter;
+  }
+
   private attempt(p: Pending): void {
     p.attempts++;
     this.counters.attempts++;
     const f = this.profile.failures;
-    if (f.transient_error_rate > 0 && this.errorRng.next() < f.transient_error_rate) {
+    // A 429 from the provider's rate limit is retried like any transient error.
+    const limited = this.limiter !== null && !this.limiter.tryTake(this.sim.now);
+    if (limited) this.counters.rateLimited++;
+    if (limited || (f.transient_error_rate > 0 && this.errorRng.next() < f.transient_error_rate)) {
       const errorAfter = Math.max(0, sample(this.errorRng, f.error_latency));
       if (p.attempts >= f.retry.max_attempts) {
         p.event = this.sim.schedule(errorAfter, () => {
@@ -266,12 +290,13 @@ export class MockLLM {
     const isStraggler = this.latencyRng.next() < st.probability;
     const mult = st.probability > 0 ? Math.max(1, sample(this.latencyRng, st.multiplier)) : 1;
     if (isStraggler) latency *= mult;
+    if (this.slowdown !== null) latency *= Math.max(1, sample(this.slowdownRng, this.slowdown));
     let answer = -1;
     let correct = false;
     if (req.pRef !== undefined) {
       const u = this.answerRng.next();
       const wrong = this.answerRng.next();
-      correct = u < correctProbability(req.pRef, prof.skill.value);
+      correct = !this.alwaysWrong && u < correctProbability(req.pRef, prof.skill.value);
       const choices = req.choices ?? 4;
       answer = correct ? 0 : 1 + Math.floor(wrong * (choices - 1));
     }

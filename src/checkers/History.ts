@@ -6,14 +6,38 @@ export interface Decision {
   t: number;
 }
 
+/** A node became leader of a term (Raft terms, PBFT views). */
+export interface Election {
+  term: number;
+  node: string;
+  t: number;
+}
+
+/** An entry a node committed (applied) at a log index. */
+export interface CommittedEntry {
+  index: number;
+  term: number;
+  /** What the entry decides, e.g. `item:answer`; compared by value across nodes. */
+  value: string;
+  t: number;
+}
+
 /**
- * What checkers need to judge a run: every answer proposed per item and every
- * decision. Protocols write it; checkers only read it.
+ * What checkers need to judge a run: every answer proposed per item, every
+ * decision, leaders by term and each node's committed log. Protocols write it;
+ * checkers only read it.
  */
 export class History {
   /** proposals[item] = answers proposed by agents (in arrival order). */
   readonly proposals: number[][] = [];
   readonly decisions: Decision[] = [];
+  readonly elections: Election[] = [];
+  /** Committed entries per node, in the order they were committed. */
+  readonly logs = new Map<string, CommittedEntry[]>();
+  /** opened[item] = when work on the item started (for time to decision). */
+  readonly opened: number[] = [];
+  /** Nodes that are Byzantine in this run: their decisions are not held to agreement. */
+  readonly byzantine = new Set<string>();
 
   /** Records that an agent proposed `answer` for `item`. */
   propose(item: number, answer: number): void {
@@ -28,5 +52,25 @@ export class History {
   /** Records a decision. */
   decide(item: number, node: string, answer: number, t: number): void {
     this.decisions.push({ item, node, answer, t });
+  }
+
+  /** Records that work on `item` started at `t` (first call wins). */
+  open(item: number, t: number): void {
+    if (this.opened[item] === undefined) this.opened[item] = t;
+  }
+
+  /** Records that `node` became leader of `term` at `t`. */
+  elect(term: number, node: string, t: number): void {
+    this.elections.push({ term, node, t });
+  }
+
+  /** Records that `node` committed `value` (written in `term`) at log `index`. */
+  commit(node: string, index: number, term: number, value: string, t: number): void {
+    let log = this.logs.get(node);
+    if (log === undefined) {
+      log = [];
+      this.logs.set(node, log);
+    }
+    log.push({ index, term, value, t });
   }
 }

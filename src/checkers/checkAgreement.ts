@@ -1,10 +1,11 @@
 import type { History } from "./History.js";
 import type { Verdict } from "./Verdict.js";
 
-/** Agreement: no two decisions on the same item differ (whoever made them). */
+/** Agreement: no two correct (non-Byzantine) nodes decide the same item differently. */
 export function checkAgreement(history: History): Verdict {
   const first = new Map<number, { node: string; answer: number }>();
   for (const d of history.decisions) {
+    if (history.byzantine.has(d.node)) continue;
     const prev = first.get(d.item);
     if (prev === undefined) {
       first.set(d.item, { node: d.node, answer: d.answer });

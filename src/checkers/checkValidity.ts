@@ -1,10 +1,10 @@
 import type { History } from "./History.js";
 import type { Verdict } from "./Verdict.js";
 
-/** Validity: every decided answer (other than "no answer", -1) was proposed by some agent. */
+/** Validity: every answer a correct node decided (other than "no answer", -1) was proposed by some agent. */
 export function checkValidity(history: History): Verdict {
   for (const d of history.decisions) {
-    if (d.answer === -1) continue;
+    if (d.answer === -1 || history.byzantine.has(d.node)) continue;
     const proposed = history.proposals[d.item];
     if (proposed === undefined || !proposed.includes(d.answer)) {
       return {

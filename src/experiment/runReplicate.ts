@@ -7,6 +7,7 @@ import { Rng } from "../core/Rng.js";
 import { Simulation } from "../core/Simulation.js";
 import { NO_TRACE, type Trace } from "../core/Trace.js";
 import { applyFaults } from "../faults/applyFaults.js";
+import { byzantineAgents } from "../faults/byzantineAgents.js";
 import type { RunResult } from "../metrics/RunResult.js";
 import { Network } from "../net/Network.js";
 import type { ProtocolCounters } from "../protocols/Protocol.js";
@@ -21,7 +22,7 @@ export interface ReplicateOptions {
   trace?: Trace;
   /** Receives every successful call's latency. */
   onCallLatency?: (latencyS: number) => void;
-  /** Skip the `single` baseline run that measures speedup (speedup is then NaN). */
+  /** Skip the `single` baseline run (fault-free, same seed) that measures speedup (speedup is then NaN). */
   noBaseline?: boolean;
 }
 
@@ -73,8 +74,10 @@ export function runReplicate(
   const task = buildTask(scenario, rng);
   const history = new History();
   const counters: ProtocolCounters = { conflicts: 0, rework: 0, rounds: 0 };
+  const byzantine = byzantineAgents(scenario.faults);
+  for (const node of byzantine.keys()) history.byzantine.add(node);
   const protocol = getProtocol(scenario.team.protocol).create(
-    { sim, net, rng, trace, agents, task, history, counters },
+    { sim, net, rng, trace, agents, task, history, counters, byzantine },
     scenario.team,
   );
   if (trace.enabled) {
@@ -89,15 +92,19 @@ export function runReplicate(
     });
   }
   for (const agent of agents) agent.start();
-  applyFaults(scenario.faults, sim, net, agents);
+  applyFaults(scenario.faults, sim, net, agents, rng, scenario.horizon_s);
   protocol.start();
   const outcome = sim.run({ until: scenario.horizon_s, maxEvents: scenario.max_events });
 
   const items = task.size;
   const first = new Map<number, number>();
   let lastDecision = 0;
+  let waitSum = 0;
   for (const d of history.decisions) {
-    if (!first.has(d.item)) first.set(d.item, d.answer);
+    if (!first.has(d.item)) {
+      first.set(d.item, d.answer);
+      waitSum += d.t - (history.opened[d.item] ?? 0);
+    }
     if (d.t > lastDecision) lastDecision = d.t;
   }
   let correct = 0;
@@ -131,10 +138,17 @@ export function runReplicate(
   if (scenario.team.protocol !== "single") {
     speedup = Number.NaN;
     if (!options.noBaseline) {
-      const baseline = runReplicate({ ...scenario, team: { protocol: "single" } }, profile, r, {
-        noBaseline: true,
-      });
-      speedup = baseline.result.makespan_s / makespan;
+      // The baseline is one healthy agent: the fault plan names team members, and a
+      // crash of agent-0 would otherwise cripple the baseline instead of the team.
+      const baseline = runReplicate(
+        { ...scenario, team: { protocol: "single" }, faults: [] },
+        profile,
+        r,
+        {
+          noBaseline: true,
+        },
+      ).result;
+      if (baseline.decided === 1) speedup = baseline.makespan_s / makespan;
     }
   }
   const result: RunResult = {
@@ -168,6 +182,8 @@ export function runReplicate(
     // Share of the team's agent-seconds not spent waiting on a model.
     idle_fraction: makespan > 0 ? Math.max(0, 1 - busy / (agents.length * makespan)) : 0,
     rounds: counters.rounds > 0 ? counters.rounds : maxCalls,
+    leader_changes: Math.max(0, history.elections.length - 1),
+    time_to_decision_s: first.size > 0 ? waitSum / first.size : 0,
     violations: verdicts.filter((v) => !v.ok).length,
     events: outcome.events,
     end_reason: outcome.reason,

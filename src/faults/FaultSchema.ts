@@ -1,36 +1,100 @@
 import { z } from "zod";
+import { distributionSchema } from "../core/distributionSchema.js";
+import { BYZANTINE_BEHAVIOURS } from "./ByzantineBehaviour.js";
 
 const agentList = z.array(z.string().min(1)).min(1);
+const prob = z.number().min(0).max(1);
+const link = z.tuple([z.string().min(1), z.string().min(1)]);
+
+const ACTIONS = [
+  "crash",
+  "recover",
+  "crash_rate",
+  "partition",
+  "heal",
+  "delay",
+  "loss",
+  "duplicate",
+  "byzantine",
+  "straggler",
+  "rate_limit",
+] as const;
 
 /**
- * One scheduled fault, at `at_s` seconds of simulated time: exactly one of
- * crash (agents go down), recover (they come back), partition (groups of nodes
- * that cannot reach each other, optionally healed at `heal_at_s`) or heal.
+ * One entry of the fault plan (the "nemesis"): exactly one action, at `at_s`
+ * seconds (default 0), some of them until `until_s`:
+ * crash / recover (agents, at a time); crash_rate (random crashes of agents at a
+ * rate, optionally recovering after a delay); partition (groups that cannot reach
+ * each other, healed at `heal_at_s`) / heal; delay, loss, duplicate (extra
+ * latency, loss or duplication on some or all links for a window); byzantine
+ * (agents and their `behaviour`); straggler (agents whose calls are slowed by a
+ * factor drawn from `slowdown`, for a window); rate_limit (the provider's
+ * requests per minute: calls beyond it get 429s and back off).
  */
 export const FaultSchema = z
   .strictObject({
-    at_s: z.number().nonnegative(),
+    at_s: z.number().nonnegative().default(0),
+    until_s: z.number().nonnegative().optional(),
     crash: agentList.optional(),
     recover: agentList.optional(),
+    crash_rate: z
+      .strictObject({
+        agents: agentList.optional(),
+        per_hour: z.number().positive(),
+        /** Time until a crashed agent comes back; none: it stays down. */
+        recover_after: distributionSchema("_s").optional(),
+      })
+      .optional(),
     partition: z.array(agentList).min(1).optional(),
     heal_at_s: z.number().nonnegative().optional(),
     heal: z.literal(true).optional(),
+    /** Extra one-way latency on the `links` (default: every link). */
+    delay: distributionSchema("_s").optional(),
+    loss: prob.optional(),
+    duplicate: prob.optional(),
+    links: z.array(link).min(1).optional(),
+    byzantine: agentList.optional(),
+    behaviour: z.enum(BYZANTINE_BEHAVIOURS).optional(),
+    straggler: agentList.optional(),
+    /** Factor (>= 1) by which a straggler's call latencies are multiplied. */
+    slowdown: distributionSchema("").optional(),
+    rate_limit: z
+      .strictObject({
+        requests_per_minute: z.number().positive(),
+        /** Requests that may go at once before the limit bites. */
+        burst: z.number().int().positive().optional(),
+      })
+      .optional(),
   })
   .superRefine((f, ctx) => {
-    const actions = (["crash", "recover", "partition", "heal"] as const).filter(
-      (k) => f[k] !== undefined,
-    );
+    const actions = ACTIONS.filter((k) => f[k] !== undefined);
     if (actions.length !== 1) {
       ctx.addIssue({
         code: "custom",
-        message: `exactly one of crash, recover, partition, heal (found ${actions.length === 0 ? "none" : actions.join(" and ")})`,
+        message: `exactly one of ${ACTIONS.join(", ")} (found ${actions.length === 0 ? "none" : actions.join(" and ")})`,
       });
+      return;
     }
-    if (f.heal_at_s !== undefined && f.partition === undefined) {
+    const action = actions[0];
+    const only = (key: keyof typeof f, allowed: readonly string[]) => {
+      if (f[key] !== undefined && !allowed.includes(action)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `${String(key)} only with ${allowed.join(" or ")}`,
+        });
+      }
+    };
+    only("heal_at_s", ["partition"]);
+    only("links", ["delay", "loss", "duplicate"]);
+    only("behaviour", ["byzantine"]);
+    only("slowdown", ["straggler"]);
+    only("until_s", ["delay", "loss", "duplicate", "straggler", "rate_limit", "byzantine"]);
+    if (action === "straggler" && f.slowdown === undefined) {
       ctx.addIssue({
         code: "custom",
-        path: ["heal_at_s"],
-        message: "heal_at_s only with partition",
+        path: ["slowdown"],
+        message: "slowdown (the factor straggler calls are slowed by)",
       });
     }
     if (f.heal_at_s !== undefined && f.heal_at_s < f.at_s) {
@@ -40,18 +104,30 @@ export const FaultSchema = z
         message: `heal_at_s >= at_s (${f.at_s})`,
       });
     }
+    if (f.until_s !== undefined && f.until_s < f.at_s) {
+      ctx.addIssue({ code: "custom", path: ["until_s"], message: `until_s >= at_s (${f.at_s})` });
+    }
   });
 
 /** A validated fault. */
 export type Fault = z.output<typeof FaultSchema>;
 
-/** The agent names a fault refers to (for checking them against the team). */
-export function faultAgents(f: Fault): { names: string[]; path: (string | number)[] }[] {
-  const out: { names: string[]; path: (string | number)[] }[] = [];
-  if (f.crash) out.push({ names: f.crash, path: ["crash"] });
-  if (f.recover) out.push({ names: f.recover, path: ["recover"] });
+/** The node names a fault refers to, with their paths (for checking them against the team). */
+export function faultAgents(
+  f: Fault,
+): { names: string[]; path: (string | number)[]; nodes: boolean }[] {
+  const out: { names: string[]; path: (string | number)[]; nodes: boolean }[] = [];
+  if (f.crash) out.push({ names: f.crash, path: ["crash"], nodes: false });
+  if (f.recover) out.push({ names: f.recover, path: ["recover"], nodes: false });
+  if (f.crash_rate?.agents)
+    out.push({ names: f.crash_rate.agents, path: ["crash_rate", "agents"], nodes: false });
+  if (f.byzantine) out.push({ names: f.byzantine, path: ["byzantine"], nodes: false });
+  if (f.straggler) out.push({ names: f.straggler, path: ["straggler"], nodes: false });
   f.partition?.forEach((g, i) => {
-    out.push({ names: g, path: ["partition", i] });
+    out.push({ names: g, path: ["partition", i], nodes: true });
+  });
+  f.links?.forEach((l, i) => {
+    out.push({ names: [...l], path: ["links", i], nodes: true });
   });
   return out;
 }

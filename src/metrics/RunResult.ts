@@ -40,6 +40,10 @@ export interface RunResult {
   idle_fraction: number;
   /** Synchronous rounds, or the most calls any one agent made. */
   rounds: number;
+  /** Leader elections after the first (Raft terms, PBFT view changes). */
+  leader_changes: number;
+  /** Mean over decided items of the time from the item's start to its first decision. */
+  time_to_decision_s: number;
   /** Failed safety checks in this replicate. */
   violations: number;
   events: number;
@@ -73,6 +77,8 @@ export const METRICS = [
   "rework",
   "idle_fraction",
   "rounds",
+  "leader_changes",
+  "time_to_decision_s",
   "events",
 ] as const satisfies readonly (keyof RunResult)[];
 

@@ -27,10 +27,13 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
-/** Mean, sample sd, median, p95, range and t-based 95% CI of the mean of `values`. */
+/** Mean, sample sd, median, p95, range and t-based 95% CI of the mean of `values` (NaNs left out). */
 export function summarize(values: ArrayLike<number>): MetricSummary {
-  const n = values.length;
-  const sorted = Float64Array.from(values).sort();
+  // NaN marks "not applicable in this replicate" (e.g. no baseline): left out.
+  const sorted = Float64Array.from(values)
+    .filter((x) => !Number.isNaN(x))
+    .sort();
+  const n = sorted.length;
   let sum = 0;
   for (let i = 0; i < n; i++) sum += sorted[i];
   const mean = n > 0 ? sum / n : Number.NaN;

@@ -30,6 +30,23 @@ export interface LinkOverride {
   duplicate?: number;
 }
 
+/**
+ * A temporary fault on some links (all when `links` is absent), active in
+ * [from, until): extra one-way delay, extra loss, extra duplication, or
+ * silence (every message the `silent` node sends is dropped).
+ */
+export interface Impairment {
+  from: number;
+  until: number;
+  links?: readonly (readonly [string, string])[];
+  /** Only messages sent by this node. */
+  sender?: string;
+  delay?: DistSpec;
+  loss?: number;
+  duplicate?: number;
+  silent?: boolean;
+}
+
 /** A message between two nodes; `tokens` is its size, as counted by the accounting. */
 export interface Message {
   id: number;
@@ -78,6 +95,7 @@ export class Network {
   private readonly handlers = new Map<string, (msg: Message) => void>();
   private readonly links = new Map<string, Link>();
   private readonly down = new Set<string>();
+  private readonly impairments: Impairment[] = [];
   private groupOf: Map<string, number> | null = null;
   private heldMessages: Message[] = [];
   private nextId = 0;
@@ -121,17 +139,36 @@ export class Network {
     const link = this.link(from, to);
     // Draw loss and duplication on every send, lost or not, so that the number of
     // draws per message is fixed and later messages see the same randomness.
-    const lost = link.stream.next() < link.loss;
-    const dup = link.stream.next() < link.duplicate;
+    let lost = link.stream.next() < link.loss;
+    let dup = link.stream.next() < link.duplicate;
+    let extra = 0;
+    if (this.impairments.length > 0) {
+      const now = this.sim.now;
+      for (const imp of this.impairments) {
+        if (now < imp.from || now >= imp.until || !matches(imp, from, to)) continue;
+        if (imp.silent) {
+          this.drop(msg, "silent");
+          return;
+        }
+        if (imp.loss !== undefined && link.stream.next() < imp.loss) lost = true;
+        if (imp.duplicate !== undefined && link.stream.next() < imp.duplicate) dup = true;
+        if (imp.delay !== undefined) extra += Math.max(0, sample(link.stream, imp.delay));
+      }
+    }
     if (lost) {
       this.drop(msg, "loss");
       return;
     }
-    this.transmit(msg, link);
+    this.transmit(msg, link, extra);
     if (dup) {
       this.stats.duplicated++;
-      this.transmit(msg, link);
+      this.transmit(msg, link, extra);
     }
+  }
+
+  /** Adds a temporary fault on links (the fault plan's delay, loss, duplicate and Byzantine silence). */
+  impair(impairment: Impairment): void {
+    this.impairments.push(impairment);
   }
 
   /** Splits the nodes into groups that cannot reach each other; unlisted nodes form one more group. */
@@ -198,8 +235,8 @@ export class Network {
     return link;
   }
 
-  private transmit(msg: Message, link: Link): void {
-    let at = this.sim.now + Math.max(0, sample(link.stream, link.latency));
+  private transmit(msg: Message, link: Link, extraDelay = 0): void {
+    let at = this.sim.now + Math.max(0, sample(link.stream, link.latency)) + extraDelay;
     if (this.config.fifo) {
       // Equal times keep send order through the kernel's insertion-sequence tie break.
       if (at < link.lastDelivery) at = link.lastDelivery;
@@ -256,4 +293,10 @@ export class Network {
       });
     }
   }
+}
+
+function matches(imp: Impairment, from: string, to: string): boolean {
+  if (imp.sender !== undefined && imp.sender !== from) return false;
+  if (imp.links === undefined) return true;
+  return imp.links.some(([a, b]) => (a === from && b === to) || (a === to && b === from));
 }

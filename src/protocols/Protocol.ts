@@ -4,6 +4,7 @@ import type { History } from "../checkers/History.js";
 import type { Rng } from "../core/Rng.js";
 import type { Simulation } from "../core/Simulation.js";
 import type { Trace } from "../core/Trace.js";
+import type { ByzantineBehaviour } from "../faults/ByzantineBehaviour.js";
 import type { Network } from "../net/Network.js";
 import type { Task, TaskFamily } from "../tasks/Task.js";
 
@@ -24,6 +25,8 @@ export interface ProtocolContext {
   history: History;
   /** Coordination costs the protocol counts itself. */
   counters: ProtocolCounters;
+  /** Byzantine agents of this run (from the fault plan) and how they misbehave. */
+  byzantine: ReadonlyMap<string, ByzantineBehaviour>;
 }
 
 /** Coordination measurements that only the protocol can count. */

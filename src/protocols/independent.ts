@@ -29,6 +29,17 @@ const schema = z.strictObject({
    * the calls still running on it and let agents that have not reached it skip it.
    */
   early_stop: z.boolean().default(false),
+  /**
+   * Decide an item once this many votes are in (a quorum), cancelling the calls
+   * still running on it: the team stops waiting for its stragglers.
+   */
+  quorum: z.number().int().min(1).optional(),
+  /**
+   * Hedged requests (Dean & Barroso 2013, "The Tail at Scale"): if a call has not
+   * returned after this many seconds, the agent sends the same request again and
+   * takes whichever reply comes first, cancelling the other.
+   */
+  hedge_after_s: z.number().positive().optional(),
 });
 
 type Options = z.output<typeof schema>;
@@ -72,13 +83,18 @@ class Independent implements Protocol {
   private readonly tiebreak: RandomStream;
   // Agent side of early stopping: items each agent was told to skip, and the call it has in flight.
   private readonly skip: Uint8Array[] = [];
-  private readonly current: ({ item: number; handle: CallHandle } | null)[];
+  private readonly current: ({ item: number; abandon: () => boolean } | null)[];
+  // Early stopping and quorums both tell agents to drop settled items.
+  private readonly stops: boolean;
+  /** Backup requests sent (hedging). */
+  hedges = 0;
 
   constructor(
     private readonly ctx: ProtocolContext,
     private readonly options: Options,
   ) {
     this.n = ctx.agents.length;
+    this.stops = options.early_stop || options.quorum !== undefined;
     this.dead = new Array(this.n).fill(false);
     this.current = new Array(this.n).fill(null);
     this.tiebreak = ctx.rng.stream("protocol/tiebreak");
@@ -89,15 +105,14 @@ class Independent implements Protocol {
       this.weights.push(new Array(item.choices).fill(0));
       this.decided.push(false);
     }
-    if (options.early_stop)
-      for (let i = 0; i < this.n; i++) this.skip.push(new Uint8Array(items.length));
+    if (this.stops) for (let i = 0; i < this.n; i++) this.skip.push(new Uint8Array(items.length));
   }
 
   start(): void {
     const { net, agents } = this.ctx;
     net.register(COORDINATOR, (msg) => this.onVote(msg));
     for (const agent of agents) {
-      if (this.options.early_stop) net.register(agent.id, (msg) => this.onStop(agent, msg));
+      if (this.stops) net.register(agent.id, (msg) => this.onStop(agent, msg));
       agent.onCrash((a) => this.onCrash(a));
       this.ask(agent, 0);
     }
@@ -108,24 +123,54 @@ class Independent implements Protocol {
     const items = questionsOf(this.ctx).items;
     let k = first;
     // An item the coordinator has already settled is not worth a call.
-    if (this.options.early_stop) while (k < items.length && this.skip[agent.index][k]) k++;
+    if (this.stops) while (k < items.length && this.skip[agent.index][k]) k++;
     const item = items[k];
     if (item === undefined) return;
-    const handle = agent.call(
-      { inputTokens: item.promptTokens, pRef: item.pRef, choices: item.choices, label: k },
-      (r) => {
-        this.current[agent.index] = null;
-        if (r.error === "crashed") return;
-        if (r.ok) history.propose(k, r.answer);
-        const confidence =
-          r.ok && this.options.aggregate === "weighted" ? this.confidence(agent, r.correct) : 0.5;
-        const payload: VotePayload = { item: k, answer: r.ok ? r.answer : -1, confidence };
-        // A vote is as large as the answer that carries it.
-        net.send(agent.id, COORDINATOR, "vote", payload, r.outputTokens);
-        this.ask(agent, k + 1);
-      },
-    );
-    this.current[agent.index] = { item: k, handle };
+    const request = {
+      inputTokens: item.promptTokens,
+      pRef: item.pRef,
+      choices: item.choices,
+      label: k,
+    };
+    // With hedging two calls may be in flight for the item: the first reply wins
+    // and the other is cancelled; `abandon` drops both (the item was settled).
+    let replied = false;
+    const handles: CallHandle[] = [];
+    // Settles the item for this agent; true if it was the first to do so.
+    const finish = (): boolean => {
+      if (replied) return false;
+      replied = true;
+      this.current[agent.index] = null;
+      for (const h of handles) h.cancel();
+      return true;
+    };
+    // The coordinator settled the item: drop it if a call on it is still running.
+    const abandon = (): boolean => {
+      const running = !replied;
+      finish();
+      return running;
+    };
+    const onReply = (r: CallResult) => {
+      if (!finish()) return;
+      if (r.error === "crashed") return;
+      if (r.ok) history.propose(k, r.answer);
+      const confidence =
+        r.ok && this.options.aggregate === "weighted" ? this.confidence(agent, r.correct) : 0.5;
+      const payload: VotePayload = { item: k, answer: r.ok ? r.answer : -1, confidence };
+      // A vote is as large as the answer that carries it.
+      net.send(agent.id, COORDINATOR, "vote", payload, r.outputTokens);
+      this.ask(agent, k + 1);
+    };
+    handles.push(agent.call(request, onReply));
+    const hedge = this.options.hedge_after_s;
+    if (hedge !== undefined) {
+      this.ctx.sim.schedule(hedge, () => {
+        if (replied || !agent.isAlive) return;
+        this.hedges++;
+        handles.push(agent.call(request, onReply));
+      });
+    }
+    this.current[agent.index] = { item: k, abandon };
   }
 
   // The agent's reported confidence: Beta with a mean that follows correctness in
@@ -145,10 +190,7 @@ class Independent implements Protocol {
     const { item } = msg.payload as StopPayload;
     this.skip[agent.index][item] = 1;
     const cur = this.current[agent.index];
-    if (cur !== null && cur.item === item && cur.handle.cancel()) {
-      this.current[agent.index] = null;
-      this.ask(agent, item + 1);
-    }
+    if (cur !== null && cur.item === item && cur.abandon()) this.ask(agent, item + 1);
   }
 
   private onVote(msg: Message): void {
@@ -176,8 +218,11 @@ class Independent implements Protocol {
       if (responded[i]) any = true;
       else if (!this.dead[i]) outstanding++;
     }
+    const quorum = this.options.quorum;
+    const votes = this.n - outstanding - this.deadWithoutVote(k);
     if (outstanding > 0) {
-      if (!this.options.early_stop || !this.settled(k, outstanding)) return;
+      const quorate = quorum !== undefined && votes >= quorum;
+      if (!quorate && (!this.options.early_stop || !this.settled(k, outstanding))) return;
     } else if (!any) {
       // Nobody left to vote and nobody voted: the item stays undecided.
       return;
@@ -202,6 +247,12 @@ class Independent implements Protocol {
         this.ctx.net.send(COORDINATOR, `agent-${i}`, "stop", payload, CONTROL_TOKENS);
       }
     }
+  }
+
+  private deadWithoutVote(k: number): number {
+    let d = 0;
+    for (let i = 0; i < this.n; i++) if (!this.responded[k][i] && this.dead[i]) d++;
+    return d;
   }
 
   // Whether `outstanding` more votes (any answers, any weights) cannot change item k's outcome.

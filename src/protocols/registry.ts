@@ -1,10 +1,13 @@
 import { z } from "zod";
 import { debate } from "./debate.js";
 import { decentralized } from "./decentralized.js";
+import { gossip } from "./gossip.js";
 import { independent } from "./independent.js";
 import { leaderWorker } from "./leaderWorker.js";
 import type { ProtocolModule } from "./Protocol.js";
+import { pbft } from "./pbft.js";
 import { pipeline } from "./pipeline.js";
+import { raft } from "./raft.js";
 import { single } from "./single.js";
 import { tree } from "./tree.js";
 
@@ -17,6 +20,9 @@ export const PROTOCOLS: readonly ProtocolModule[] = [
   tree,
   decentralized,
   pipeline,
+  raft,
+  pbft,
+  gossip,
 ];
 
 /** The scenario's `team` block: one shape per protocol, chosen by `protocol`. */
@@ -28,6 +34,9 @@ export const TeamSchema = z.discriminatedUnion("protocol", [
   tree.schema,
   decentralized.schema,
   pipeline.schema,
+  raft.schema,
+  pbft.schema,
+  gossip.schema,
 ]);
 
 /** A validated `team` block. */

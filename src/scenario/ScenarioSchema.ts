@@ -113,14 +113,14 @@ export function scenarioSchema(models: readonly string[]) {
         });
       });
       s.faults.forEach((f, i) => {
-        for (const { names, path } of faultAgents(f)) {
-          const known = path[0] === "partition" ? nodes : agents;
+        for (const { names, path, nodes: anyNode } of faultAgents(f)) {
+          const known = anyNode ? nodes : agents;
           names.forEach((name, j) => {
             if (!known.has(name)) {
               ctx.addIssue({
                 code: "custom",
                 path: ["faults", i, ...path, j],
-                message: `an agent of this team (agent-0 .. agent-${s.agents.count - 1}${path[0] === "partition" ? `, ${COORDINATOR}` : ""})`,
+                message: `an agent of this team (agent-0 .. agent-${s.agents.count - 1}${anyNode ? `, ${COORDINATOR}` : ""})`,
               });
             }
           });

@@ -4,8 +4,10 @@ import { MockLLM } from "../../src/agents/MockLLM.js";
 import { Rng } from "../../src/core/Rng.js";
 import { Simulation } from "../../src/core/Simulation.js";
 import { MemoryTrace } from "../../src/core/Trace.js";
+import { runScenario } from "../../src/experiment/runScenario.js";
 import { applyFaults } from "../../src/faults/applyFaults.js";
 import { Network } from "../../src/net/Network.js";
+import { scenarioOf } from "../helpers.js";
 
 function world() {
   const sim = new Simulation();
@@ -26,12 +28,12 @@ function world() {
   const profile = loadModelProfiles().get("gpt-4o");
   if (!profile) throw new Error("gpt-4o profile missing");
   const agents = [0, 1, 2].map((i) => new MockLLM(`agent-${i}`, i, profile, sim, rng, trace));
-  return { sim, net, agents, trace };
+  return { sim, net, agents, trace, rng };
 }
 
 describe("applyFaults", () => {
   it("crashes and recovers agents at the given times, taking their nodes down and up", () => {
-    const { sim, net, agents } = world();
+    const { sim, net, agents, rng } = world();
     applyFaults(
       [
         { at_s: 10, crash: ["agent-1"] },
@@ -40,6 +42,8 @@ describe("applyFaults", () => {
       sim,
       net,
       agents,
+      rng,
+      1e9,
     );
     sim.run({ until: 15 });
     expect(agents[1].isAlive).toBe(false);
@@ -51,7 +55,7 @@ describe("applyFaults", () => {
   });
 
   it("partitions at at_s and heals at heal_at_s, or at a separate heal", () => {
-    const { sim, net, agents, trace } = world();
+    const { sim, net, agents, trace, rng } = world();
     applyFaults(
       [
         { at_s: 5, partition: [["agent-0"], ["agent-1", "agent-2"]], heal_at_s: 8 },
@@ -61,6 +65,8 @@ describe("applyFaults", () => {
       sim,
       net,
       agents,
+      rng,
+      1e9,
     );
     const cut: [number, boolean][] = [];
     for (const t of [4, 6, 9, 11, 13])
@@ -83,5 +89,144 @@ describe("applyFaults", () => {
       [10, "partition"],
       [12, "heal"],
     ]);
+  });
+});
+
+describe("fault plan: timed link faults, Byzantine agents, stragglers, rate limits, random crashes", () => {
+  it("delay adds latency on the given links inside its window only", () => {
+    const { sim, net, agents, rng } = world();
+    applyFaults(
+      [
+        {
+          at_s: 5,
+          until_s: 10,
+          delay: { dist: "fixed", value: 2 },
+          links: [["agent-0", "agent-1"]],
+        },
+      ],
+      sim,
+      net,
+      agents,
+      rng,
+      1e9,
+    );
+    const arrivals: [string, number][] = [];
+    net.register("agent-1", (m) => arrivals.push([m.payload as string, sim.now]));
+    net.register("agent-2", (m) => arrivals.push([m.payload as string, sim.now]));
+    sim.scheduleAt(6, () => net.send("agent-0", "agent-1", "m", "in-window"));
+    sim.scheduleAt(6, () => net.send("agent-0", "agent-2", "m", "other-link"));
+    sim.scheduleAt(11, () => net.send("agent-0", "agent-1", "m", "after"));
+    sim.run();
+    expect(arrivals.map(([p, t]) => [p, Math.round(t * 1000) / 1000])).toEqual([
+      ["other-link", 6.1],
+      ["in-window", 8.1],
+      ["after", 11.1],
+    ]);
+  });
+
+  it("loss drops messages inside its window at its rate", () => {
+    const { sim, net, agents, rng } = world();
+    applyFaults([{ at_s: 0, until_s: 100, loss: 0.3 }], sim, net, agents, rng, 1e9);
+    net.register("agent-1", () => {});
+    const n = 10_000;
+    for (let i = 0; i < n; i++) net.send("agent-0", "agent-1", "m", i);
+    sim.scheduleAt(200, () => net.send("agent-0", "agent-1", "m", "late"));
+    sim.run();
+    expect(Math.abs(net.stats.dropped / n - 0.3)).toBeLessThan(5 * Math.sqrt((0.3 * 0.7) / n));
+    expect(net.stats.delivered + net.stats.dropped).toBe(n + 1);
+  });
+
+  it("a silent Byzantine agent's messages are all dropped; a delaying one's arrive late", () => {
+    const { sim, net, agents, rng } = world();
+    applyFaults(
+      [
+        { at_s: 0, byzantine: ["agent-1"], behaviour: "silent" },
+        { at_s: 0, byzantine: ["agent-2"], behaviour: "delaying" },
+      ],
+      sim,
+      net,
+      agents,
+      rng,
+      1e9,
+    );
+    const got: [string, number][] = [];
+    net.register("agent-0", (m) => got.push([m.from, sim.now]));
+    net.send("agent-1", "agent-0", "m", 1);
+    net.send("agent-2", "agent-0", "m", 2);
+    sim.run();
+    expect(got.map(([f]) => f)).toEqual(["agent-2"]);
+    expect(got[0][1]).toBeGreaterThan(2);
+    expect(net.stats.dropped).toBe(1);
+  });
+
+  it("an always-wrong Byzantine agent never answers right", () => {
+    const r = runScenario(
+      scenarioOf({
+        replicates: 5,
+        agents: { model: "gpt-4o", count: 1 },
+        task: { kind: "questions", items: 50, difficulty: { kind: "fixed", p: 0.9 } },
+        faults: [{ byzantine: ["agent-0"], behaviour: "always-wrong" }],
+      }),
+    ).report;
+    expect(r.summary.accuracy.max).toBe(0);
+  });
+
+  it("a straggler's calls are slowed by its factor inside the window", () => {
+    const base = {
+      replicates: 5,
+      agents: { model: "gpt-4o", count: 1 },
+      task: { kind: "questions", items: 20 },
+    };
+    const plain = runScenario(scenarioOf(base)).report;
+    const slow = runScenario(
+      scenarioOf({ ...base, faults: [{ straggler: ["agent-0"], slowdown: 3 }] }),
+    ).report;
+    // Same seed, same draws: every call exactly three times longer.
+    expect(slow.summary.call_latency_s.mean).toBeCloseTo(3 * plain.summary.call_latency_s.mean, 9);
+  });
+
+  it("a rate limit spaces calls out with 429s and retries", () => {
+    const base = {
+      replicates: 3,
+      agents: { model: "gpt-4o", count: 5 },
+      team: { protocol: "independent" },
+      task: { kind: "questions", items: 10 },
+    };
+    const free = runScenario(scenarioOf(base)).report;
+    const limited = runScenario(
+      scenarioOf({ ...base, faults: [{ rate_limit: { requests_per_minute: 30, burst: 2 } }] }),
+    ).report;
+    // 50 calls at 30 per minute cannot all go through quickly: 429s, backoff, and
+    // calls that give up after max_attempts.
+    expect(limited.summary.makespan_s.min).toBeGreaterThan(1.5 * free.summary.makespan_s.max);
+    expect(limited.summary.retries.mean).toBeGreaterThan(free.summary.retries.mean + 10);
+    expect(limited.summary.decided.mean).toBe(1);
+  });
+
+  it("random crashes follow the rate and are reproducible from the seed", () => {
+    const doc = {
+      replicates: 200,
+      agents: { model: "gpt-4o", count: 1 },
+      task: { kind: "questions", items: 1000 },
+      horizon_s: 3600,
+      faults: [{ crash_rate: { per_hour: 1 } }],
+    };
+    const a = runScenario(scenarioOf(doc)).report;
+    const b = runScenario(scenarioOf(doc)).report;
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+    // P(crash within the 1000-item run) = 1 - exp(-T/3600) with T the run's length (~1 h for 1000 calls).
+    expect(a.summary.crashes.mean).toBeGreaterThan(0.3);
+    expect(a.summary.crashes.mean).toBeLessThan(0.8);
+  });
+
+  it("faults that name unknown agents are input errors", () => {
+    expect(() =>
+      scenarioOf({ agents: { count: 2 }, faults: [{ byzantine: ["agent-5"] }] }),
+    ).toThrow(
+      /faults\.0\.byzantine\.0: expected an agent of this team \(agent-0 \.\. agent-1\), found "agent-5"/,
+    );
+    expect(() => scenarioOf({ faults: [{ at_s: 1, loss: 0.2, slowdown: 2 }] })).toThrow(
+      /faults\.0\.slowdown: expected slowdown only with straggler/,
+    );
   });
 });

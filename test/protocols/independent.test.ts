@@ -257,3 +257,33 @@ describe("independent on a work graph: hedged requests", () => {
     expect(r.violations).toBe(0);
   });
 });
+
+describe("stragglers: waiting for all, for a quorum, hedged requests", () => {
+  const doc = {
+    seed: 3,
+    replicates: 30,
+    agents: { model: "gpt-4o", count: 5 },
+    team: { protocol: "independent", aggregate: "majority" },
+    task: { kind: "questions", items: 40, difficulty: { kind: "fixed", p: 0.7 } },
+    faults: [
+      { straggler: ["agent-3", "agent-4"], slowdown: { dist: "pareto", scale: 2, alpha: 1.2 } },
+    ],
+  };
+  const all = runScenario(scenarioOf(doc)).report;
+  const quorum = runScenario(scenarioOf(doc, ["team.quorum=3"])).report;
+  const hedged = runScenario(scenarioOf(doc, ["team.hedge_after_s=8"])).report;
+
+  it("a quorum of 3 is much faster and as accurate as a majority of 3", () => {
+    expect(quorum.summary.makespan_s.mean).toBeLessThan(all.summary.makespan_s.mean / 3);
+    // The first 3 votes come from the fast agents: majority of 3 at p = 0.7.
+    const q = binomialMajority(3, 0.7);
+    expectNear(quorum.summary.accuracy.mean, q, 40 * 30);
+    expect(quorum.summary.cost_usd.mean).toBeLessThan(all.summary.cost_usd.mean);
+  });
+
+  it("hedged requests cut the tail without losing votes", () => {
+    expect(hedged.summary.makespan_s.mean).toBeLessThan(all.summary.makespan_s.mean / 2);
+    expect(hedged.summary.calls.mean).toBeGreaterThan(all.summary.calls.mean);
+    expectNear(hedged.summary.accuracy.mean, binomialMajority(5, 0.7), 40 * 30);
+  });
+});

@@ -124,7 +124,7 @@ describe("loadScenario", () => {
       [
         "unknown protocol",
         "team: { protocol: chaos }\n",
-        's.yaml:1:9: team.protocol: expected protocol one of "single", "independent", "debate", "leader-worker", "tree", "decentralized", "pipeline", found "chaos"',
+        's.yaml:1:9: team.protocol: expected protocol one of "single", "independent", "debate", "leader-worker", "tree", "decentralized", "pipeline", "raft", "pbft", "gossip", found "chaos"',
       ],
       [
         "unknown distribution",
@@ -139,7 +139,7 @@ describe("loadScenario", () => {
       [
         "fault with two actions",
         "agents: { count: 3 }\nfaults:\n  - { at_s: 5, crash: [agent-1], heal: true }\n",
-        "s.yaml:3:5: faults.0: expected exactly one of crash, recover, partition, heal (found crash and heal)",
+        "s.yaml:3:5: faults.0: expected exactly one of crash, recover, crash_rate, partition, heal, delay, loss, duplicate, byzantine, straggler, rate_limit (found crash and heal)",
       ],
       [
         "link naming a missing node",
