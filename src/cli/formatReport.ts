@@ -72,7 +72,7 @@ export function formatReport(report: RunReport): string {
   );
   for (const v of report.violations) {
     lines.push(
-      `  ${v.check} failed in replicate ${v.replicate} (seed ${v.replicate_seed}): ${v.detail}`,
+      `  ${v.check} failed in replicate ${v.replicate} (seed ${v.replicate_seed}; rerun with --replicate ${v.replicate} --trace FILE): ${v.detail}`,
     );
   }
   return lines.join("\n");

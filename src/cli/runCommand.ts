@@ -1,5 +1,6 @@
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
+import { InputError } from "../core/InputError.js";
 import { JsonlFileTrace } from "../experiment/JsonlFileTrace.js";
 import { runScenario } from "../experiment/runScenario.js";
 import { loadScenario } from "../scenario/loadScenario.js";
@@ -12,6 +13,7 @@ interface RunFlags {
   seed?: string;
   set?: string[];
   trace?: string;
+  replicate?: string;
   quiet?: boolean;
 }
 
@@ -32,6 +34,10 @@ export function registerRunCommand(program: Command): void {
       [],
     )
     .option("--trace <file>", "write the event trace of the first replicate as JSON lines")
+    .option(
+      "--replicate <r>",
+      "run only replicate r (0-based; e.g. to reproduce a reported violation with its trace)",
+    )
     .option("-q, --quiet", "no progress bar")
     .addHelpText(
       "after",
@@ -39,12 +45,27 @@ export function registerRunCommand(program: Command): void {
 Examples:
   teamsim run scenarios/quickstart.yaml
   teamsim run scenarios/quickstart.yaml --set agents.count=9 --set replicates=200 --json
-  teamsim run scenarios/quickstart.yaml --seed 7 --trace trace.jsonl`,
+  teamsim run scenarios/quickstart.yaml --seed 7 --trace trace.jsonl
+  teamsim run scenarios/pbft-byzantine.yaml --set agents.count=3 --replicate 1 --trace t.jsonl`,
     )
     .action((file: string, flags: RunFlags) => {
       const sets = [...(flags.set ?? [])];
       if (flags.seed !== undefined) sets.push(`seed=${flags.seed}`);
       const loaded = loadScenario(file, { sets });
+      let only: number | undefined;
+      if (flags.replicate !== undefined) {
+        only = Number(flags.replicate);
+        if (!Number.isInteger(only) || only < 0) {
+          throw new InputError(
+            "--replicate",
+            "",
+            undefined,
+            undefined,
+            "a replicate number >= 0",
+            JSON.stringify(flags.replicate),
+          );
+        }
+      }
       if (loaded.scenario.sweep !== undefined && !flags.quiet) {
         process.stderr.write(
           "teamsim: note: `run` runs one configuration; the scenario's sweep block is ignored\n",
@@ -65,6 +86,7 @@ Examples:
       try {
         const { report } = runScenario(loaded, {
           trace,
+          only,
           onProgress: bar ? (done) => bar.update(done) : undefined,
         });
         bar?.stop();

@@ -21,6 +21,8 @@ export interface RunReport {
   scenario: string;
   seed: string | number;
   replicates: number;
+  /** With `only`: the one replicate that was run. */
+  replicate?: number;
   protocol: string;
   model: string;
   agents: number;
@@ -39,6 +41,8 @@ export interface RunScenarioOptions {
   onProgress?: (done: number, total: number) => void;
   /** Keep every replicate's RunResult in the return value. */
   keepRuns?: boolean;
+  /** Run only this replicate (to reproduce a reported violation); its trace is the one written. */
+  only?: number;
 }
 
 /** Runs every replicate of one scenario configuration and summarizes them. */
@@ -49,7 +53,9 @@ export function runScenario(
   const { scenario, profiles } = loaded;
   const profile = profiles.get(scenario.agents.model);
   if (profile === undefined) throw new Error(`no profile for model ${scenario.agents.model}`);
-  const n = scenario.replicates;
+  const only = options.only;
+  const n = only === undefined ? scenario.replicates : 1;
+  const first = only ?? 0;
   const columns = new Map<MetricName, Float64Array>(METRICS.map((m) => [m, new Float64Array(n)]));
   const pool = new LatencyPool();
   const onCallLatency = (x: number) => pool.push(x);
@@ -57,17 +63,18 @@ export function runScenario(
   const violations: ViolationReport[] = [];
   const runs: RunResult[] = [];
   let violationCount = 0;
-  for (let r = 0; r < n; r++) {
+  for (let i = 0; i < n; i++) {
+    const r = first + i;
     const { result, verdicts } = runReplicate(scenario, profile, r, {
-      trace: r === 0 ? options.trace : undefined,
+      trace: i === 0 ? options.trace : undefined,
       onCallLatency,
     });
-    for (const m of METRICS) (columns.get(m) as Float64Array)[r] = result[m];
+    for (const m of METRICS) (columns.get(m) as Float64Array)[i] = result[m];
     endReasons[result.end_reason] = (endReasons[result.end_reason] ?? 0) + 1;
     violationCount += result.violations;
     collectViolations(violations, verdicts, scenario, r);
     if (options.keepRuns) runs.push(result);
-    options.onProgress?.(r + 1, n);
+    options.onProgress?.(i + 1, n);
   }
   const summary = {} as Record<MetricName, MetricSummary>;
   for (const m of METRICS) summary[m] = summarize(columns.get(m) as Float64Array);
@@ -81,6 +88,7 @@ export function runScenario(
     scenario: scenario.name,
     seed: scenario.seed,
     replicates: n,
+    ...(only === undefined ? {} : { replicate: only }),
     protocol: scenario.team.protocol,
     model: scenario.agents.model,
     agents: scenario.agents.count,

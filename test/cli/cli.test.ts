@@ -126,3 +126,46 @@ describe("teamsim CLI", () => {
     expect(r.stderr).toContain("unknown option '--frobnicate'");
   });
 });
+
+describe("reproducing a violation", () => {
+  it("--replicate reruns exactly the replicate a violation names, with its trace", () => {
+    const pbft = join(import.meta.dirname, "../../scenarios/pbft-byzantine.yaml");
+    const all = JSON.parse(
+      teamsim(
+        "run",
+        pbft,
+        "--json",
+        "--set",
+        "agents.count=3",
+        "--set",
+        "replicates=3",
+        "--set",
+        "task.items=5",
+      ).stdout,
+    );
+    expect(all.violations.length).toBeGreaterThan(0);
+    const v = all.violations.find((x: { replicate: number }) => x.replicate === 2);
+    const trace = join(dir, "violation.jsonl");
+    const one = JSON.parse(
+      teamsim(
+        "run",
+        pbft,
+        "--json",
+        "--set",
+        "agents.count=3",
+        "--set",
+        "task.items=5",
+        "--replicate",
+        "2",
+        "--trace",
+        trace,
+      ).stdout,
+    );
+    expect(one.replicate).toBe(2);
+    expect(one.replicates).toBe(1);
+    expect(one.violations.map((x: { detail: string }) => x.detail)).toContain(v.detail);
+    const start = JSON.parse(readFileSync(trace, "utf8").split("\n")[0]);
+    expect(start).toMatchObject({ type: "run_start", replicate: 2 });
+    expect(teamsim("run", pbft, "--replicate", "-1").code).toBe(2);
+  });
+});
