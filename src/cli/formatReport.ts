@@ -29,6 +29,8 @@ const ROWS: Row[] = [
   { metric: "rework", label: "rework (redone attempts)", fmt: sig },
   { metric: "idle_fraction", label: "idle fraction", fmt: num(3) },
   { metric: "rounds", label: "rounds", fmt: sig },
+  { metric: "leader_changes", label: "leader changes", fmt: sig },
+  { metric: "time_to_decision_s", label: "time to decision (per item)", fmt: seconds },
   { metric: "retries", label: "retries", fmt: sig },
   { metric: "failed_calls", label: "failed calls", fmt: sig },
   { metric: "stragglers", label: "straggler calls", fmt: sig },
