@@ -1,7 +1,13 @@
 import type { z } from "zod";
 
 /** Which question a law answers; `compare` and the figures group laws by it. */
-export type LawFamily = "speedup" | "voting" | "latency" | "communication" | "availability" | "team";
+export type LawFamily =
+  | "speedup"
+  | "voting"
+  | "latency"
+  | "communication"
+  | "availability"
+  | "team";
 
 /**
  * A closed form (or a numerical approximation of one) as a function of team

@@ -12,7 +12,8 @@ export const amdahl: Law<typeof params> = {
   family: "speedup",
   summary: "speedup when a fraction p of the work parallelizes perfectly",
   formula: "S(n) = 1 / ((1 - p) + p / n)",
-  source: "G. M. Amdahl, 'Validity of the single processor approach to achieving large scale computing capabilities', AFIPS 1967",
+  source:
+    "G. M. Amdahl, 'Validity of the single processor approach to achieving large scale computing capabilities', AFIPS 1967",
   params,
   value: (n, { p }) => 1 / (1 - p + p / n),
   exactness: "closed form",

@@ -3,14 +3,22 @@ import { join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { InputError } from "../core/InputError.js";
 import { packageRoot } from "../core/packageRoot.js";
+import { registerCompareCommand } from "./compareCommand.js";
+import { registerCurveCommand } from "./curveCommand.js";
+import { registerFitCommand } from "./fitCommand.js";
+import { registerLawsCommand } from "./lawsCommand.js";
 import { registerModelsCommand } from "./modelsCommand.js";
 import { registerProtocolsCommand } from "./protocolsCommand.js";
+import { registerRecommendCommand } from "./recommendCommand.js";
 import { registerRunCommand } from "./runCommand.js";
 import { registerSchemaCommand } from "./schemaCommand.js";
 import { registerValidateCommand } from "./validateCommand.js";
 
-/** The teamsim command line; returns the process exit code. */
-export function main(argv: readonly string[]): number {
+/**
+ * The teamsim command line; resolves to the process exit code. Async because
+ * figures render asynchronously (vega), so actions may return promises.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
   const version = (
     JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string }
   ).version;
@@ -26,8 +34,13 @@ export function main(argv: readonly string[]): number {
   registerSchemaCommand(program);
   registerModelsCommand(program);
   registerProtocolsCommand(program);
+  registerCurveCommand(program);
+  registerLawsCommand(program);
+  registerFitCommand(program);
+  registerCompareCommand(program);
+  registerRecommendCommand(program);
   try {
-    program.parse(argv as string[], { from: "user" });
+    await program.parseAsync(argv as string[], { from: "user" });
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;

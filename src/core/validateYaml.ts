@@ -198,3 +198,22 @@ function describe(v: unknown): string {
 function describeSize(v: unknown): string {
   return Array.isArray(v) ? `${v.length} items` : describe(v);
 }
+
+/**
+ * Validates a plain value that did not come from a file (e.g. assembled from
+ * command-line flags) against `schema`; the first problem becomes an InputError
+ * with the same expected/found wording, named by `label` (or by `label(path)`,
+ * the dotted path of the offending field, e.g. to name the flag that set it).
+ */
+export function validateValue<S extends z.ZodType>(
+  label: string | ((docPath: string) => string),
+  value: unknown,
+  schema: S,
+): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  // Reuse the file wording with an empty source; the location it finds is dropped.
+  const e = issueToError(parseSourceText("", ""), value, pickIssue(result.error.issues));
+  const name = typeof label === "string" ? label : label(e.docPath);
+  throw new InputError(name, e.docPath, undefined, undefined, e.expected, e.found);
+}

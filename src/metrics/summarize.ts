@@ -16,7 +16,7 @@ export interface MetricSummary {
 /**
  * Quantile of sorted values by linear interpolation between order statistics
  * (Hyndman & Fan 1996, type 7: the default of R and numpy). Written here rather
- * than taken from mathjs, whose import alone costs ~1 s of CLI start-up.
+ * than imported: mathjs, the obvious library, costs ~1 s of CLI start-up to import.
  */
 export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length;

@@ -1,0 +1,149 @@
+import type { Law } from "../analytic/Law.js";
+import { findLaw, LAWS } from "../analytic/laws.js";
+import { InputError } from "../core/InputError.js";
+import type { MetricName } from "../metrics/RunResult.js";
+import type { LoadedScenario } from "../scenario/loadScenario.js";
+import { withOverrides } from "../scenario/withOverrides.js";
+import { lawFromScenario, theoryAt } from "./lawFromScenario.js";
+import { simulatePoint } from "./simulatePoint.js";
+
+/** One team size: the simulated mean with its 95% CI, and the law's value. */
+export interface ComparePoint {
+  n: number;
+  simulated: number;
+  ci95: [number, number];
+  theory: number;
+  within_ci: boolean;
+}
+
+/** The output of `teamsim compare --json`. */
+export interface CompareReport {
+  scenario: string;
+  law: string;
+  /** The law's parameters, as taken from the scenario. */
+  params: Record<string, unknown>;
+  /** The simulated metric the law predicts (a RunResult field, mean over replicates). */
+  metric: MetricName;
+  replicates: number;
+  points: ComparePoint[];
+  /** Every point's theory lies inside its simulated 95% CI. */
+  agree: boolean;
+  /** For an upper-bound law: no point's CI lies wholly above the bound. */
+  bound_holds?: boolean;
+  /** What the comparison assumes (how the scenario maps onto the law). */
+  notes: string[];
+}
+
+/** Options of compareLaw. */
+export interface CompareOptions {
+  /** Team sizes 1..maxN when the scenario's sweep block has no `agents.count` (default 9). */
+  maxN?: number;
+  /** Called before each team size is simulated (for progress lines). */
+  onPoint?: (index: number, total: number, n: number) => void;
+}
+
+/** Default largest team of compare and recommend. */
+export const DEFAULT_MAX_N = 9;
+
+/** The law called `name`, or an InputError listing the known ones. */
+export function lawNamed(name: string): Law {
+  const law = findLaw(name);
+  if (law === undefined) {
+    throw new InputError(
+      "--law",
+      "",
+      undefined,
+      undefined,
+      `one of ${LAWS.map((l) => l.name).join(", ")}`,
+      JSON.stringify(name),
+    );
+  }
+  return law;
+}
+
+/**
+ * The team sizes to compare at: the scenario's `sweep: { agents.count: [...] }`
+ * if it has one, else 1..maxN (every size: even majorities are part of the law).
+ */
+export function teamSizes(loaded: LoadedScenario, maxN = DEFAULT_MAX_N): number[] {
+  const listed = loaded.scenario.sweep?.["agents.count"];
+  if (listed === undefined) return Array.from({ length: maxN }, (_, i) => i + 1);
+  listed.forEach((v, i) => {
+    if (!Number.isInteger(v) || (v as number) < 1) {
+      throw new InputError(
+        loaded.file,
+        `sweep.agents.count.${i}`,
+        undefined,
+        undefined,
+        "a team size (an integer >= 1)",
+        JSON.stringify(v),
+      );
+    }
+  });
+  return listed as number[];
+}
+
+/**
+ * Theory against simulation: runs the scenario at every team size, takes the
+ * mean and 95% CI of the metric the law predicts, and evaluates the law with
+ * parameters taken from the scenario itself (lawFromScenario).
+ */
+export function compareLaw(
+  loaded: LoadedScenario,
+  lawName: string,
+  options: CompareOptions = {},
+): CompareReport {
+  const law = lawNamed(lawName);
+  const { scenario, profiles } = loaded;
+  if (scenario.replicates < 2) {
+    throw new InputError(
+      loaded.file,
+      "replicates",
+      undefined,
+      undefined,
+      "at least 2 replicates (a confidence interval needs them)",
+      String(scenario.replicates),
+    );
+  }
+  const profile = profiles.get(scenario.agents.model);
+  if (profile === undefined) throw new Error(`no profile for model ${scenario.agents.model}`);
+  const mapping = lawFromScenario(law, loaded, profile);
+  // Parse once up front: parameters the law rejects are an error before any simulation.
+  law.params.parse(mapping.params);
+  const notes = [...mapping.notes];
+  const other = Object.keys(scenario.sweep ?? {}).filter((k) => k !== "agents.count");
+  if (other.length > 0)
+    notes.push(`sweep over ${other.join(", ")} ignored: compare varies agents.count only`);
+  const sizes = teamSizes(loaded, options.maxN);
+  const points: ComparePoint[] = [];
+  sizes.forEach((n, i) => {
+    options.onPoint?.(i, sizes.length, n);
+    const summary = simulatePoint(withOverrides(loaded, [`agents.count=${n}`]), {
+      speedup: mapping.metric === "speedup",
+    });
+    const s = summary[mapping.metric];
+    const ci95 = s.ci95 ?? [s.mean, s.mean];
+    const theory = theoryAt(law, mapping, n);
+    points.push({ n, simulated: s.mean, ci95, theory, within_ci: within(theory, ci95) });
+  });
+  return {
+    scenario: scenario.name,
+    law: law.name,
+    params: mapping.params,
+    metric: mapping.metric,
+    replicates: scenario.replicates,
+    points,
+    agree: points.every((p) => p.within_ci),
+    ...(mapping.bound === "upper"
+      ? { bound_holds: points.every((p) => p.ci95[0] <= p.theory + 1e-9 * Math.max(1, p.theory)) }
+      : {}),
+    notes,
+  };
+}
+
+// A metric with no spread (a message count fixed by the protocol) has a CI of
+// one point: allow for rounding in the law's arithmetic.
+function within(x: number, [lo, hi]: [number, number]): boolean {
+  const eps = 1e-9 * Math.max(1, Math.abs(x));
+  return x >= lo - eps && x <= hi + eps;
+}

@@ -1,0 +1,503 @@
+import { correctProbability } from "../agents/correctProbability.js";
+import type { ModelProfile } from "../agents/ModelProfile.js";
+import type { Law } from "../analytic/Law.js";
+import { distMean } from "../core/Distribution.js";
+import { InputError } from "../core/InputError.js";
+import { Rng } from "../core/Rng.js";
+import type { MetricName } from "../metrics/RunResult.js";
+import type { LoadedScenario } from "../scenario/loadScenario.js";
+import type { Scenario } from "../scenario/ScenarioSchema.js";
+import { WorkGraph } from "../tasks/WorkGraph.js";
+import { replicateSeed } from "./runReplicate.js";
+
+/** How a scenario maps onto a law: its parameters, the metric it predicts, its team size. */
+export interface LawMapping {
+  /** The law's parameters, taken from the scenario (before the law's own defaults). */
+  params: Record<string, unknown>;
+  /** The simulated metric the law predicts (mean over replicates). */
+  metric: MetricName;
+  /** The law's n for a team of n agents (e.g. n − 1 workers under a leader; 1 for `single`). */
+  lawN: (n: number) => number;
+  /** The law's value is multiplied by this (e.g. items, for a per-item law against a per-run metric; default 1). */
+  scale?: number;
+  /** Added to the scaled value: a part of the metric the law does not count, stated in the notes. */
+  extra?: (n: number) => number;
+  /** Set when the law is an upper bound on the metric rather than a prediction of it. */
+  bound?: "upper";
+  /** What the mapping assumes, in words. */
+  notes: string[];
+}
+
+/** The theory for a team of n agents: scale · law(lawN(n)) + extra(n), with params parsed by the law. */
+export function theoryAt(law: Law, mapping: LawMapping, n: number): number {
+  const params = law.params.parse(mapping.params);
+  return (mapping.scale ?? 1) * law.value(mapping.lawN(n), params) + (mapping.extra?.(n) ?? 0);
+}
+
+// The scenario facts a mapper needs, and a way to say why the law does not apply.
+interface MapContext {
+  law: Law;
+  scenario: Scenario;
+  profile: ModelProfile;
+  /** Throws the InputError for "this law does not describe this scenario". */
+  fail(path: string, expected: string, found: string): never;
+}
+
+type Mapper = (ctx: MapContext) => LawMapping;
+
+/**
+ * The law's parameters and compared metric for this scenario, taken from the
+ * scenario itself (its task, protocol and model). A scenario the law does not
+ * describe (another protocol, aggregation or difficulty, a fault plan, a model
+ * whose skill has no closed form) is an InputError saying what would fit.
+ */
+export function lawFromScenario(
+  law: Law,
+  loaded: LoadedScenario,
+  profile: ModelProfile,
+): LawMapping {
+  const fail = (path: string, expected: string, found: string): never => {
+    throw new InputError(loaded.file, path, undefined, undefined, expected, found);
+  };
+  const mapper = MAPPERS[law.name];
+  if (mapper === undefined) {
+    const known = Object.keys(MAPPERS).join(", ");
+    return fail(
+      "",
+      `a law whose parameters compare can take from a scenario (${known})`,
+      `${law.name}, which has none: ${NO_MAPPING[law.name] ?? "no mapping from a scenario to its parameters"}`,
+    );
+  }
+  return mapper({ law, scenario: loaded.scenario, profile, fail });
+}
+
+/** The voting law for a scenario's difficulty kind (for closed-form accuracies), if any. */
+export function accuracyLawName(scenario: Scenario): string | undefined {
+  if (scenario.task.kind !== "questions") return undefined;
+  switch (scenario.task.difficulty.kind) {
+    case "fixed":
+      return "vote";
+    case "beta":
+      return "vote-beta";
+    case "mixture":
+      return "vote-mixture";
+  }
+}
+
+/** The cost law for a scenario (for closed-form costs), if any: it maps onto independent and single. */
+export function costLawName(scenario: Scenario): string | undefined {
+  return scenario.task.kind === "questions" ? "independent-cost" : undefined;
+}
+
+// Where the messages of other protocols go, for the error message of law messages.
+const MESSAGES_ELSEWHERE: Record<string, string> = {
+  independent:
+    "n votes per item flow one way to a coordinator that is not an agent; the law's star counts a request and a reply per edge",
+  single: "it sends no messages",
+};
+
+// Why the laws without a mapping have none (printed with the error).
+const NO_MAPPING: Record<string, string> = {
+  "straggler-max":
+    "it needs one distribution of a call's latency, and a model's latency is a sum (time to first token + tokens / decode speed, times a straggler factor, plus retries), not one of the law's distributions",
+  quorum:
+    "no protocol's measured metric is the probability that a quorum of n agents is up: crashes are timed events, and the protocols decide with whoever is left",
+  "quorum-wait":
+    "it needs one distribution of a call's latency, and a model's latency is a sum, not one of the law's distributions",
+  hedge:
+    "it needs one distribution of a call's latency, and a model's latency is a sum, not one of the law's distributions",
+  gustafson:
+    "the simulated task does not grow with the team (Gustafson's scaled speedup assumes it does)",
+  usl: "its contention and coherency coefficients are fitted to measurements (`teamsim fit`), not read from a scenario",
+  raft: "it counts the crash faults a team tolerates, which no run measures as a mean",
+  bft: "it counts the Byzantine faults a team tolerates, which no run measures as a mean",
+};
+
+// Voting laws describe a majority vote of independent agents (ties lose) with
+// every vote cast: `independent` with `aggregate: majority` and no quorum, or
+// `single` (the law at n = 1 whatever the team size), and no faults.
+function votingTeam(ctx: MapContext): { lawN: (n: number) => number; notes: string[] } {
+  const { scenario, profile, fail, law } = ctx;
+  if (scenario.task.kind !== "questions") {
+    return fail("task.kind", `questions for law ${law.name}`, scenario.task.kind);
+  }
+  const team = scenario.team;
+  const notes: string[] = [];
+  let lawN = (n: number) => n;
+  if (team.protocol === "single") {
+    lawN = () => 1;
+    notes.push("single: one agent answers whatever the team size (the law at n = 1)");
+  } else if (team.protocol === "independent") {
+    if (team.aggregate !== "majority") {
+      return fail(
+        "team.aggregate",
+        `majority for law ${law.name} (a strict majority of the n votes; ties lose)`,
+        team.aggregate,
+      );
+    }
+    if (team.quorum !== undefined) {
+      return fail(
+        "team.quorum",
+        `no quorum for law ${law.name} (it counts all n votes)`,
+        String(team.quorum),
+      );
+    }
+  } else {
+    return fail(
+      "team.protocol",
+      `independent (aggregate: majority) or single for law ${law.name}`,
+      team.protocol,
+    );
+  }
+  if (scenario.faults.length > 0) {
+    return fail(
+      "faults",
+      `no fault plan for law ${law.name} (it assumes all n votes are cast)`,
+      `${scenario.faults.length} faults`,
+    );
+  }
+  if (profile.failures.crash_rate_per_hour > 0) {
+    return fail(
+      "agents.model",
+      `a model that does not crash for law ${law.name}`,
+      `${profile.name} (crash_rate_per_hour ${profile.failures.crash_rate_per_hour})`,
+    );
+  }
+  const lost = profile.failures.transient_error_rate ** profile.failures.retry.max_attempts;
+  if (lost > 0) {
+    notes.push(
+      `a vote is lost only when all ${profile.failures.retry.max_attempts} attempts fail (probability ${lost.toPrecision(2)}), ignored by the law`,
+    );
+  }
+  return { lawN, notes };
+}
+
+function skillNote(profile: ModelProfile): string {
+  return `probabilities shifted by ${profile.name}'s skill ${profile.skill.value} in logit space`;
+}
+
+// Work-graph speedup laws count the agents that do subtasks: under a leader
+// that is n − 1 (the leader works itself only when alone).
+function speedupTeam(ctx: MapContext): { lawN: (n: number) => number; notes: string[] } {
+  const { scenario, fail, law } = ctx;
+  if (scenario.task.kind === "questions") {
+    return fail("task.kind", `a work graph for law ${law.name}`, "questions");
+  }
+  const team = scenario.team;
+  if (scenario.faults.length > 0) {
+    return fail("faults", `no fault plan for law ${law.name}`, `${scenario.faults.length} faults`);
+  }
+  switch (team.protocol) {
+    case "leader-worker": {
+      const notes = [
+        "leader-worker: agent-0 leads, so the law's n is the n − 1 workers (1 when alone)",
+      ];
+      if (team.plan_tokens_per_subtask > 0 || team.verify !== undefined) {
+        notes.push(
+          "the leader's planning call and reviews are overhead the law does not see (set plan_tokens_per_subtask: 0 and no verify to remove them)",
+        );
+      }
+      return { lawN: (n) => Math.max(1, n - 1), notes };
+    }
+    case "decentralized":
+      return { lawN: (n) => n, notes: ["decentralized: every agent works (the law's n = n)"] };
+    case "single":
+      return { lawN: () => 1, notes: ["single: one agent works whatever the team size"] };
+    default:
+      return fail(
+        "team.protocol",
+        `leader-worker, decentralized or single for law ${law.name} (teams that share one graph's subtasks)`,
+        team.protocol,
+      );
+  }
+}
+
+// Counting laws (messages, tokens) need every message delivered and every call
+// made: no faults, no loss, no duplication.
+function countingTeam(ctx: MapContext): void {
+  const { scenario, fail, law } = ctx;
+  if (scenario.task.kind !== "questions") {
+    fail("task.kind", `questions for law ${law.name}`, scenario.task.kind);
+  }
+  if (scenario.faults.length > 0) {
+    fail("faults", `no fault plan for law ${law.name}`, `${scenario.faults.length} faults`);
+  }
+  const net = scenario.network;
+  if (
+    net.loss > 0 ||
+    net.duplicate > 0 ||
+    net.links.some((l) => (l.loss ?? 0) > 0 || (l.duplicate ?? 0) > 0)
+  ) {
+    fail("network", `no message loss or duplication for law ${law.name}`, "loss or duplication");
+  }
+}
+
+const MAPPERS: Record<string, Mapper> = {
+  vote: (ctx) => {
+    const { scenario, profile, fail } = ctx;
+    const team = votingTeam(ctx);
+    const d = scenario.task.difficulty;
+    if (d.kind !== "fixed") {
+      return fail(
+        "task.difficulty.kind",
+        "fixed for law vote (one p for every item)",
+        `${d.kind} (use --law vote-${d.kind})`,
+      );
+    }
+    const p = correctProbability(d.p, profile.skill.value);
+    return {
+      params: { p },
+      metric: "accuracy",
+      lawN: team.lawN,
+      notes: [...team.notes, ...(profile.skill.value !== 0 ? [skillNote(profile)] : [])],
+    };
+  },
+  "vote-beta": (ctx) => {
+    const { scenario, profile, fail } = ctx;
+    const team = votingTeam(ctx);
+    const d = scenario.task.difficulty;
+    if (d.kind !== "beta") {
+      return fail(
+        "task.difficulty.kind",
+        "beta for law vote-beta (p ~ Beta(a, b) per item)",
+        `${d.kind} (use --law ${d.kind === "fixed" ? "vote" : "vote-mixture"})`,
+      );
+    }
+    if (profile.skill.value !== 0) {
+      return fail(
+        "agents.model",
+        "a model of skill 0 for law vote-beta (no closed form with skill ≠ 0: a logit shift of a beta is not a beta)",
+        `${profile.name} (skill ${profile.skill.value})`,
+      );
+    }
+    return { params: { a: d.a, b: d.b }, metric: "accuracy", lawN: team.lawN, notes: team.notes };
+  },
+  "vote-mixture": (ctx) => {
+    const { scenario, profile, fail } = ctx;
+    const team = votingTeam(ctx);
+    const d = scenario.task.difficulty;
+    if (d.kind === "beta") {
+      return fail(
+        "task.difficulty.kind",
+        "mixture (or fixed) for law vote-mixture",
+        "beta (use --law vote-beta)",
+      );
+    }
+    const skill = profile.skill.value;
+    // A fixed p is the mixture with every item easy.
+    const [f, pe, ph] =
+      d.kind === "mixture" ? [d.easy_fraction, d.p_easy, d.p_hard] : [1, d.p, d.p];
+    const notes = [...team.notes];
+    if (d.kind === "fixed") notes.push("a fixed p is the mixture with easy_fraction 1");
+    if (skill !== 0) notes.push(skillNote(profile));
+    return {
+      params: {
+        easy_fraction: f,
+        p_easy: correctProbability(pe, skill),
+        p_hard: correctProbability(ph, skill),
+      },
+      metric: "accuracy",
+      lawN: team.lawN,
+      notes,
+    };
+  },
+  amdahl: (ctx) => {
+    const { scenario, fail } = ctx;
+    const team = speedupTeam(ctx);
+    const task = scenario.task;
+    if (task.kind !== "workgraph" || task.graph !== undefined) {
+      return fail(
+        "task",
+        "a `workgraph` task given by parallel_fraction for law amdahl (its p)",
+        task.kind === "workgraph"
+          ? "an explicit graph (use --law work-span)"
+          : `kind ${task.kind} (use --law work-span)`,
+      );
+    }
+    return {
+      params: { p: task.parallel_fraction },
+      metric: "speedup",
+      lawN: team.lawN,
+      notes: [
+        ...team.notes,
+        "Amdahl's serial part runs alone, but the graph's chain can run beside its independent subtasks: the simulated speedup may beat the law",
+      ],
+    };
+  },
+  "work-span": (ctx) => {
+    const { scenario } = ctx;
+    const team = speedupTeam(ctx);
+    const { work, span } = meanWorkAndSpan(scenario);
+    return {
+      params: { work, span, bound: "upper" },
+      metric: "speedup",
+      lawN: team.lawN,
+      bound: "upper",
+      notes: [
+        ...team.notes,
+        `work and span: means over the ${scenario.replicates} replicates' graphs, in output tokens (the simulated time also has per-call latency)`,
+        "an upper bound, not a prediction: a simulated speedup below it (within_ci false) does not contradict it; bound_holds says whether any CI lies wholly above it",
+      ],
+    };
+  },
+  "leader-worker-speedup": (ctx) => {
+    const { scenario, fail } = ctx;
+    const task = scenario.task;
+    const team = scenario.team;
+    if (team.protocol !== "leader-worker") {
+      return fail("team.protocol", "leader-worker for law leader-worker-speedup", team.protocol);
+    }
+    if (scenario.faults.length > 0) {
+      return fail(
+        "faults",
+        "no fault plan for law leader-worker-speedup",
+        `${scenario.faults.length} faults`,
+      );
+    }
+    if (task.kind !== "workgraph" || task.graph !== undefined || task.integration) {
+      return fail(
+        "task",
+        "a `workgraph` task given by subtasks and parallel_fraction, without integration, for law leader-worker-speedup",
+        task.kind !== "workgraph"
+          ? `kind ${task.kind}`
+          : task.integration
+            ? "integration: true"
+            : "an explicit graph",
+      );
+    }
+    const notes = [
+      "the law takes every subtask as one unit of work done in lockstep: with random work and call times the simulated mean is lower",
+    ];
+    if (team.plan_tokens_per_subtask > 0 || team.verify !== undefined) {
+      notes.push(
+        "the leader's planning call and reviews are overhead the law does not see (set plan_tokens_per_subtask: 0 and no verify)",
+      );
+    }
+    return {
+      params: { subtasks: task.subtasks, parallel_fraction: task.parallel_fraction },
+      metric: "speedup",
+      // The law counts the leader itself: its n is the team size.
+      lawN: (n) => n,
+      notes,
+    };
+  },
+  "independent-cost": (ctx) => {
+    const { scenario, profile, fail } = ctx;
+    countingTeam(ctx);
+    if (scenario.task.kind !== "questions")
+      return fail("task.kind", "questions", scenario.task.kind);
+    const team = scenario.team;
+    let lawN = (n: number) => n;
+    const notes: string[] = [];
+    if (team.protocol === "single") {
+      lawN = () => 1;
+      notes.push("single: one agent answers whatever the team size (the law at n = 1)");
+    } else if (team.protocol === "independent") {
+      if (team.early_stop || team.quorum !== undefined || team.hedge_after_s !== undefined) {
+        return fail(
+          "team",
+          "independent without early_stop, quorum or hedge_after_s for law independent-cost (every agent answers every item once)",
+          "calls cancelled or duplicated",
+        );
+      }
+    } else {
+      return fail("team.protocol", "independent or single for law independent-cost", team.protocol);
+    }
+    const output = distMean(profile.tokens.output);
+    notes.push(
+      `prompt_tokens and output_tokens are means (output: ${profile.name}'s, ${output.toPrecision(4)}); prices are ${profile.name}'s; failed attempts cost nothing and are ignored`,
+    );
+    return {
+      params: {
+        items: scenario.task.items,
+        prompt_tokens: distMean(scenario.task.prompt_tokens),
+        output_tokens: output,
+        price_in: profile.price.input_per_mtok,
+        price_out: profile.price.output_per_mtok,
+      },
+      metric: "cost_usd",
+      lawN,
+      notes,
+    };
+  },
+  messages: (ctx) => {
+    const { scenario, fail } = ctx;
+    countingTeam(ctx);
+    if (scenario.task.kind !== "questions")
+      return fail("task.kind", "questions", scenario.task.kind);
+    const team = scenario.team;
+    if (team.protocol !== "debate") {
+      return fail(
+        "team.protocol",
+        "debate for law messages (all-to-all rounds among the n agents)",
+        `${team.protocol} (${MESSAGES_ELSEWHERE[team.protocol] ?? "its messages follow no topology of the law"})`,
+      );
+    }
+    const items = scenario.task.items;
+    return {
+      params: { topology: "all-to-all", rounds: team.rounds },
+      metric: "messages",
+      lawN: (n) => n,
+      scale: items,
+      extra: (n) => n * items,
+      notes: [
+        `theory = ${items} items × the law's messages per item (all-to-all, ${team.rounds} rounds) + n final answers per item sent to the coordinator (not part of the law)`,
+      ],
+    };
+  },
+  tokens: (ctx) => {
+    const { scenario, profile, fail } = ctx;
+    countingTeam(ctx);
+    if (scenario.task.kind !== "questions")
+      return fail("task.kind", "questions", scenario.task.kind);
+    const team = scenario.team;
+    const items = scenario.task.items;
+    const prompt = distMean(scenario.task.prompt_tokens);
+    const answer = distMean(profile.tokens.output);
+    const notes = [
+      `theory = ${items} items × the law's tokens per item; prompt = mean prompt tokens, answer = mean output tokens of ${profile.name} (${answer.toPrecision(4)})`,
+    ];
+    let lawN = (n: number) => n;
+    let topology = "star";
+    let rounds = 0;
+    if (team.protocol === "debate") {
+      topology = "debate";
+      rounds = team.rounds;
+    } else if (team.protocol === "single") {
+      lawN = () => 1;
+      notes.push("single: one agent answers whatever the team size (the law at n = 1)");
+    } else if (team.protocol === "independent") {
+      if (team.early_stop || team.quorum !== undefined || team.hedge_after_s !== undefined) {
+        return fail(
+          "team",
+          "independent without early_stop, quorum or hedge_after_s for law tokens (every agent answers every item once)",
+          "calls cancelled or duplicated",
+        );
+      }
+      notes.push("independent: one call per agent per item, no rounds (star, rounds 0)");
+    } else {
+      return fail("team.protocol", "debate, independent or single for law tokens", team.protocol);
+    }
+    return {
+      params: { topology, prompt, answer, rounds },
+      metric: "tokens",
+      lawN,
+      scale: items,
+      notes,
+    };
+  },
+};
+
+/** Mean total work and critical path (tokens) of the scenario's graphs, one per replicate. */
+export function meanWorkAndSpan(scenario: Scenario): { work: number; span: number } {
+  if (scenario.task.kind === "questions") throw new Error("not a work graph");
+  let work = 0;
+  let span = 0;
+  for (let r = 0; r < scenario.replicates; r++) {
+    // The same streams runReplicate builds the task from: the same graphs.
+    const g = new WorkGraph(scenario.task, new Rng(replicateSeed(scenario.seed, r)));
+    work += g.totalWork;
+    span += g.criticalPathWork;
+  }
+  return { work: work / scenario.replicates, span: span / scenario.replicates };
+}

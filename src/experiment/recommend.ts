@@ -1,0 +1,263 @@
+import type { ModelProfile } from "../agents/ModelProfile.js";
+import { findLaw } from "../analytic/laws.js";
+import { InputError } from "../core/InputError.js";
+import { PROTOCOLS } from "../protocols/registry.js";
+import type { LoadedScenario } from "../scenario/loadScenario.js";
+import { withOverrides } from "../scenario/withOverrides.js";
+import { DEFAULT_MAX_N } from "./compareLaw.js";
+import { accuracyLawName, costLawName, lawFromScenario, theoryAt } from "./lawFromScenario.js";
+import { simulatePoint } from "./simulatePoint.js";
+
+/** What `recommend` optimizes. */
+export type Objective = "accuracy" | "cost" | "latency" | "utility";
+
+/** The objectives, for the command line. */
+export const OBJECTIVES: readonly Objective[] = ["accuracy", "cost", "latency", "utility"];
+
+/** Where a number comes from. */
+export type Source = "closed form" | "simulation";
+
+/** Default replicates simulated per candidate. */
+export const DEFAULT_RECOMMEND_REPLICATES = 20;
+/** Default weight of cost in the utility: one accuracy point (0.01) is worth $1. */
+export const DEFAULT_LAMBDA = 0.01;
+/** Default weight of makespan in the utility: one accuracy point (0.01) is worth 100 s. */
+export const DEFAULT_MU = 0.0001;
+
+/** Options of recommend. */
+export interface RecommendOptions {
+  objective: Objective;
+  /** Exclude candidates whose expected cost of one run exceeds this (USD). */
+  budgetUsd?: number;
+  /** Exclude candidates whose expected makespan exceeds this (s). */
+  deadlineS?: number;
+  /** Exclude candidates whose expected accuracy is below this. */
+  minAccuracy?: number;
+  /** Largest team size (default 9). */
+  maxN?: number;
+  /** Protocols to consider (default: every one that runs the scenario's task family). */
+  structures?: readonly string[];
+  /** Replicates simulated per candidate (default 20). */
+  replicates?: number;
+  /** Utility weight of cost, per USD (default 0.01). */
+  lambda?: number;
+  /** Utility weight of makespan, per second (default 0.0001). */
+  mu?: number;
+  /** Called before each candidate is evaluated (for progress lines). */
+  onCandidate?: (index: number, total: number, protocol: string, n: number) => void;
+}
+
+/** One team design with its expected accuracy, makespan and cost of one run. */
+export interface Candidate {
+  "team.protocol": string;
+  "agents.count": number;
+  accuracy: number;
+  makespan_s: number;
+  cost_usd: number;
+  /** accuracy − lambda · cost_usd − mu · makespan_s. */
+  utility: number;
+  source: { accuracy: Source; makespan_s: Source; cost_usd: Source };
+  /** Why the candidate is ruled out (empty: it meets every constraint). */
+  excluded: string[];
+}
+
+/** The chosen candidate, with its settings also nested for scenario files. */
+export type Choice = Candidate & { agents: { count: number }; team: { protocol: string } };
+
+/** The output of `teamsim recommend --json`. */
+export interface Recommendation {
+  scenario: string;
+  objective: Objective;
+  constraints: {
+    budget_usd: number | null;
+    deadline_s: number | null;
+    min_accuracy: number | null;
+  };
+  utility: { definition: string; lambda: number; mu: number };
+  /** Replicates simulated per candidate. */
+  replicates: number;
+  choice: Choice | null;
+  /** Why there is no choice (when choice is null). */
+  reason?: string;
+  candidates: Candidate[];
+  /** Candidates that cannot run (the scenario is invalid for that protocol or team size). */
+  skipped: { "team.protocol": string; "agents.count": number; reason: string }[];
+}
+
+/**
+ * The best team size and structure for the scenario under the objective and
+ * constraints. Every candidate (protocol × team size) is simulated with a few
+ * replicates; where a closed form holds for the candidate (a majority vote of
+ * independent agents: vote / vote-beta / vote-mixture for accuracy; a cost law
+ * when one applies) its value replaces the simulated one, and each number says
+ * which it is.
+ */
+export function recommend(loaded: LoadedScenario, options: RecommendOptions): Recommendation {
+  const { scenario } = loaded;
+  const family = scenario.task.kind === "questions" ? "questions" : "workgraph";
+  const maxN = options.maxN ?? DEFAULT_MAX_N;
+  const replicates = options.replicates ?? DEFAULT_RECOMMEND_REPLICATES;
+  const lambda = options.lambda ?? DEFAULT_LAMBDA;
+  const mu = options.mu ?? DEFAULT_MU;
+  const runnable = PROTOCOLS.filter((p) => p.tasks.includes(family)).map((p) => p.name);
+  const structures = options.structures ?? runnable;
+  for (const s of structures) {
+    if (!runnable.includes(s)) {
+      throw new InputError(
+        "--structures",
+        "",
+        undefined,
+        undefined,
+        `protocols that run ${family === "questions" ? "questions" : "work graphs"} (${runnable.join(", ")})`,
+        JSON.stringify(s),
+      );
+    }
+  }
+  const plan: [string, number][] = [];
+  for (const protocol of runnable) {
+    if (!structures.includes(protocol)) continue;
+    // `single` ignores every agent but agent-0: one candidate is enough.
+    const sizes = protocol === "single" ? [1] : Array.from({ length: maxN }, (_, i) => i + 1);
+    for (const n of sizes) plan.push([protocol, n]);
+  }
+  const candidates: Candidate[] = [];
+  const skipped: Recommendation["skipped"] = [];
+  plan.forEach(([protocol, n], i) => {
+    options.onCandidate?.(i, plan.length, protocol, n);
+    let c: Candidate;
+    try {
+      c = evaluate(loaded, protocol, n, replicates, lambda, mu);
+    } catch (e) {
+      // E.g. a fault plan naming agent-4 in a team of 3.
+      if (!(e instanceof InputError)) throw e;
+      skipped.push({ "team.protocol": protocol, "agents.count": n, reason: e.message });
+      return;
+    }
+    if (options.budgetUsd !== undefined && c.cost_usd > options.budgetUsd)
+      c.excluded.push(`cost ${round(c.cost_usd)} USD > budget ${options.budgetUsd}`);
+    if (options.deadlineS !== undefined && c.makespan_s > options.deadlineS)
+      c.excluded.push(`makespan ${round(c.makespan_s)} s > deadline ${options.deadlineS}`);
+    if (options.minAccuracy !== undefined && c.accuracy < options.minAccuracy)
+      c.excluded.push(`accuracy ${round(c.accuracy)} < minimum ${options.minAccuracy}`);
+    candidates.push(c);
+  });
+  const feasible = candidates.filter((c) => c.excluded.length === 0);
+  let best: Candidate | undefined;
+  for (const c of feasible) if (best === undefined || better(c, best, options.objective)) best = c;
+  const out: Recommendation = {
+    scenario: scenario.name,
+    objective: options.objective,
+    constraints: {
+      budget_usd: options.budgetUsd ?? null,
+      deadline_s: options.deadlineS ?? null,
+      min_accuracy: options.minAccuracy ?? null,
+    },
+    utility: { definition: "accuracy - lambda * cost_usd - mu * makespan_s", lambda, mu },
+    replicates,
+    choice:
+      best === undefined
+        ? null
+        : {
+            ...best,
+            agents: { count: best["agents.count"] },
+            team: { protocol: best["team.protocol"] },
+          },
+    candidates,
+    skipped,
+  };
+  if (best === undefined) {
+    out.reason =
+      candidates.length === 0
+        ? "no candidate to evaluate"
+        : `none of the ${candidates.length} candidates meets the constraints`;
+  }
+  return out;
+}
+
+// The candidate's scenario: a protocol other than the scenario's own runs with its defaults.
+function candidateScenario(loaded: LoadedScenario, protocol: string, n: number): LoadedScenario {
+  const sets = [`agents.count=${n}`];
+  if (protocol !== loaded.scenario.team.protocol) sets.push(`team={protocol: ${protocol}}`);
+  return withOverrides(loaded, sets);
+}
+
+function evaluate(
+  loaded: LoadedScenario,
+  protocol: string,
+  n: number,
+  replicates: number,
+  lambda: number,
+  mu: number,
+): Candidate {
+  const at = candidateScenario(loaded, protocol, n);
+  const profile = at.profiles.get(at.scenario.agents.model) as ModelProfile;
+  const sim = simulatePoint(at, { replicates });
+  let accuracy = sim.accuracy.mean;
+  let cost = sim.cost_usd.mean;
+  const source: Candidate["source"] = {
+    accuracy: "simulation",
+    makespan_s: "simulation",
+    cost_usd: "simulation",
+  };
+  const a = closedForm(accuracyLawName(at.scenario), at, profile, n);
+  if (a !== undefined) {
+    accuracy = a;
+    source.accuracy = "closed form";
+  }
+  const c = closedForm(costLawName(at.scenario), at, profile, n);
+  if (c !== undefined) {
+    cost = c;
+    source.cost_usd = "closed form";
+  }
+  const makespan = sim.makespan_s.mean;
+  return {
+    "team.protocol": protocol,
+    "agents.count": n,
+    accuracy,
+    makespan_s: makespan,
+    cost_usd: cost,
+    utility: accuracy - lambda * cost - mu * makespan,
+    source,
+    excluded: [],
+  };
+}
+
+// The law's value for this candidate, or undefined when the law does not map onto it.
+function closedForm(
+  lawName: string | undefined,
+  at: LoadedScenario,
+  profile: ModelProfile,
+  n: number,
+): number | undefined {
+  if (lawName === undefined) return undefined;
+  const law = findLaw(lawName);
+  if (law === undefined) return undefined;
+  try {
+    return theoryAt(law, lawFromScenario(law, at, profile), n);
+  } catch (e) {
+    if (e instanceof InputError) return undefined;
+    throw e;
+  }
+}
+
+// Whether a beats b; ties go to the cheaper, then the smaller team (listed first).
+function better(a: Candidate, b: Candidate, objective: Objective): boolean {
+  const score = (c: Candidate) => {
+    switch (objective) {
+      case "accuracy":
+        return c.accuracy;
+      case "cost":
+        return -c.cost_usd;
+      case "latency":
+        return -c.makespan_s;
+      case "utility":
+        return c.utility;
+    }
+  };
+  if (score(a) !== score(b)) return score(a) > score(b);
+  return a.cost_usd < b.cost_usd;
+}
+
+function round(x: number): number {
+  return Number(x.toPrecision(4));
+}

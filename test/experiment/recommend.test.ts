@@ -1,0 +1,112 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { independentCost } from "../../src/analytic/independentCost.js";
+import { mixtureAccuracy } from "../../src/analytic/voteMixture.js";
+import { InputError } from "../../src/core/InputError.js";
+import { recommend } from "../../src/experiment/recommend.js";
+import { loadScenario } from "../../src/scenario/loadScenario.js";
+
+// The shipped voting scenario, with fewer items and replicates: closed forms do
+// not depend on them, and makespans only need to be ordered.
+const loaded = loadScenario(join(import.meta.dirname, "../../scenarios/voting-mixture.yaml"), {
+  sets: ["task.items=40"],
+});
+const MIX = { easy_fraction: 0.6, p_easy: 0.85, p_hard: 0.3 };
+const base = { structures: ["independent"], replicates: 4, maxN: 9 } as const;
+
+// The law's arg-max over 1..9 (ties to the smaller team).
+function lawArgMax(maxN: number): number {
+  let best = 1;
+  for (let n = 2; n <= maxN; n++)
+    if (mixtureAccuracy(n, MIX) > mixtureAccuracy(best, MIX)) best = n;
+  return best;
+}
+
+describe("recommend", () => {
+  const top = recommend(loaded, { ...base, objective: "accuracy" });
+
+  it("picks the arg-max of the mixture law for accuracy among independent teams", () => {
+    const n = lawArgMax(9);
+    // F(3) = 0.64995 beats F(5) = 0.64926: the quickstart mixture peaks at three.
+    expect(n).toBe(3);
+    expect(top.choice).not.toBeNull();
+    expect(top.choice?.["agents.count"]).toBe(n);
+    expect(top.choice?.["team.protocol"]).toBe("independent");
+    expect(top.choice?.agents.count).toBe(n);
+    expect(top.choice?.team.protocol).toBe("independent");
+    expect(top.choice?.accuracy).toBeCloseTo(mixtureAccuracy(n, MIX), 12);
+    expect(top.choice?.source).toEqual({
+      accuracy: "closed form",
+      makespan_s: "simulation",
+      cost_usd: "closed form",
+    });
+    expect(top.candidates).toHaveLength(9);
+    const cost3 = independentCost.value(3, {
+      items: 40,
+      prompt_tokens: 400,
+      output_tokens: 250 * Math.exp(0.18),
+      price_in: 2.5,
+      price_out: 10,
+    });
+    expect(top.choice?.cost_usd).toBeCloseTo(cost3, 12);
+  });
+
+  it("a budget below the arg-max's cost picks a smaller team", () => {
+    const cost = top.choice?.cost_usd as number;
+    const r = recommend(loaded, { ...base, objective: "accuracy", budgetUsd: cost * 0.9 });
+    expect(r.choice?.["agents.count"]).toBeLessThan(3);
+    expect(r.choice?.cost_usd).toBeLessThanOrEqual(cost * 0.9);
+    // n = 1 (0.63) beats n = 2 (0.4695: a tie of two loses).
+    expect(r.choice?.["agents.count"]).toBe(1);
+    const over = r.candidates.filter((c) => c.excluded.length > 0).map((c) => c["agents.count"]);
+    expect(over).toEqual([3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it("a deadline below the arg-max's makespan picks a faster team", () => {
+    const makespan = top.choice?.makespan_s as number;
+    const one = top.candidates[0].makespan_s;
+    // Waiting for the slowest of n agents: bigger teams take longer.
+    expect(makespan).toBeGreaterThan(one);
+    const deadline = (one + makespan) / 2;
+    const r = recommend(loaded, { ...base, objective: "accuracy", deadlineS: deadline });
+    expect(r.choice).not.toBeNull();
+    expect(r.choice?.makespan_s).toBeLessThanOrEqual(deadline);
+    expect(r.choice?.["agents.count"]).toBeLessThan(3);
+  });
+
+  it("returns no choice, with a reason, when nothing meets the constraints", () => {
+    const r = recommend(loaded, { ...base, objective: "cost", budgetUsd: 0.001, maxN: 3 });
+    expect(r.choice).toBeNull();
+    expect(r.reason).toMatch(/none of the 3 candidates/);
+    for (const c of r.candidates) expect(c.excluded[0]).toMatch(/> budget 0.001/);
+    const acc = recommend(loaded, { ...base, objective: "accuracy", minAccuracy: 0.99, maxN: 3 });
+    expect(acc.choice).toBeNull();
+  });
+
+  it("simulates where no closed form holds, and optimizes cost and utility", () => {
+    const r = recommend(loaded, {
+      objective: "cost",
+      structures: ["single", "debate"],
+      replicates: 3,
+      maxN: 2,
+    });
+    const debate = r.candidates.filter((c) => c["team.protocol"] === "debate");
+    expect(debate.map((c) => c.source.accuracy)).toEqual(["simulation", "simulation"]);
+    expect(r.candidates[0]).toMatchObject({
+      "team.protocol": "single",
+      "agents.count": 1,
+      source: { accuracy: "closed form", cost_usd: "closed form" },
+    });
+    expect(r.choice?.["team.protocol"]).toBe("single");
+    const u = recommend(loaded, { ...base, objective: "utility", lambda: 0, mu: 0, maxN: 5 });
+    // With free cost and time, utility is accuracy.
+    expect(u.choice?.["agents.count"]).toBe(3);
+    for (const c of u.candidates) expect(c.utility).toBe(c.accuracy);
+  });
+
+  it("rejects a structure that cannot run the task", () => {
+    expect(() =>
+      recommend(loaded, { ...base, objective: "accuracy", structures: ["leader-worker"] }),
+    ).toThrow(InputError);
+  });
+});
