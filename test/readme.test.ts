@@ -1,4 +1,4 @@
-import { execSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -46,12 +46,12 @@ describe("README examples", () => {
         if (cat && !existsSync(join(dir, cat[1]))) writeFileSync(join(dir, cat[1]), ex.expected);
         const shell = ex.command.replaceAll("npx teamsim", `node ${BIN}`);
         // Group the whole line so that `cmd; echo "exit $?"` has both streams captured.
-        const actual = execSync(`{ ${shell}\n} 2>&1`, {
+        const r = spawnSync("/bin/bash", ["-c", `{ ${shell}\n} 2>&1`], {
           cwd: dir,
           encoding: "utf8",
-          shell: "/bin/bash",
         });
-        expect(actual.replace(/\n+$/, "\n")).toBe(ex.expected);
+        expect(r.status, r.stdout).toBe(0);
+        expect(r.stdout.replace(/\n+$/, "\n")).toBe(ex.expected);
       });
     }
   });
