@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { CsvError, parse } from "csv-parse/sync";
 import { InputError } from "../core/InputError.js";
+import { readTextFile } from "../core/readTextFile.js";
 
 /** Measurements read for a USL fit: which column held y, and the points. */
 export interface UslMeasurements {
@@ -14,20 +15,7 @@ export interface UslMeasurements {
  * is an InputError naming the file and line.
  */
 export function readUslCsv(file: string): UslMeasurements {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(
-      file,
-      "",
-      undefined,
-      undefined,
-      "a readable file",
-      code === "ENOENT" ? "no such file" : String(code),
-    );
-  }
+  const text = readTextFile(file);
   let rows: { record: string[]; info: { lines: number } }[];
   try {
     rows = parse(text, {

@@ -10,6 +10,7 @@ import {
 } from "yaml";
 import type { z } from "zod";
 import { InputError } from "./InputError.js";
+import { readTextFile } from "./readTextFile.js";
 
 /** A YAML (or JSON) document with enough bookkeeping to locate errors. */
 export interface SourceDocument {
@@ -22,20 +23,7 @@ export interface SourceDocument {
 
 /** Reads and parses `file` as YAML (JSON is accepted too); syntax errors become InputErrors. */
 export function readSourceDocument(file: string): SourceDocument {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(
-      file,
-      "",
-      undefined,
-      undefined,
-      "a readable file",
-      code === "ENOENT" ? "no such file" : String(code),
-    );
-  }
+  const text = readTextFile(file);
   return parseSourceText(file, text);
 }
 
