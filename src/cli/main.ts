@@ -7,11 +7,13 @@ import { registerCompareCommand } from "./compareCommand.js";
 import { registerCurveCommand } from "./curveCommand.js";
 import { registerFitCommand } from "./fitCommand.js";
 import { registerLawsCommand } from "./lawsCommand.js";
+import { registerMergeCommand } from "./mergeCommand.js";
 import { registerModelsCommand } from "./modelsCommand.js";
 import { registerProtocolsCommand } from "./protocolsCommand.js";
 import { registerRecommendCommand } from "./recommendCommand.js";
 import { registerRunCommand } from "./runCommand.js";
 import { registerSchemaCommand } from "./schemaCommand.js";
+import { registerSweepCommand } from "./sweepCommand.js";
 import { registerValidateCommand } from "./validateCommand.js";
 
 /**
@@ -39,6 +41,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerFitCommand(program);
   registerCompareCommand(program);
   registerRecommendCommand(program);
+  registerSweepCommand(program);
+  registerMergeCommand(program);
   try {
     await program.parseAsync(argv as string[], { from: "user" });
     return 0;

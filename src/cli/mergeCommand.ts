@@ -1,0 +1,21 @@
+import type { Command } from "commander";
+import { mergeSweeps } from "../experiment/mergeSweeps.js";
+import { versions } from "./sweepCommand.js";
+
+/** `teamsim merge DIR... --out DIR`: combines the shard directories of one sweep. */
+export function registerMergeCommand(program: Command): void {
+  program
+    .command("merge")
+    .description(
+      "combine the shard directories of one sweep (checks hash, missing and duplicate runs)",
+    )
+    .argument("<dirs...>", "shard directories written by `teamsim sweep --shard`")
+    .requiredOption("--out <dir>", "merged results directory")
+    .action((dirs: string[], flags: { out: string }) => {
+      const { results } = mergeSweeps(dirs, flags.out, {
+        ...versions(),
+        command: ["teamsim", ...process.argv.slice(2)],
+      });
+      process.stdout.write(`merged ${dirs.length} shards: ${results} results in ${flags.out}\n`);
+    });
+}

@@ -1,0 +1,137 @@
+import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import type { Command } from "commander";
+import { InputError } from "../core/InputError.js";
+import { packageRoot } from "../core/packageRoot.js";
+import { runSweep } from "../experiment/runSweep.js";
+import { resolveShard } from "../experiment/Shard.js";
+import { sweepAxes } from "../experiment/SweepAxis.js";
+import { type SweepManifest, scenarioHash } from "../experiment/SweepManifest.js";
+import { sweepPlan } from "../experiment/SweepPlan.js";
+import { loadScenario } from "../scenario/loadScenario.js";
+import { collect } from "./collect.js";
+import { stableJson } from "./stableJson.js";
+import { sweepProgress } from "./sweepProgress.js";
+
+interface SweepFlags {
+  out: string;
+  sweep?: string[];
+  set?: string[];
+  workers?: string;
+  shard?: string;
+  resume?: boolean;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+/** teamsim's version and Node's, for manifests. */
+export function versions(): { teamsim_version: string; node_version: string } {
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as {
+    version: string;
+  };
+  return { teamsim_version: pkg.version, node_version: process.version };
+}
+
+/** `teamsim sweep SCENARIO --out DIR`: the grid of the sweep block x replicates, into DIR. */
+export function registerSweepCommand(program: Command): void {
+  program
+    .command("sweep")
+    .description(
+      "run every point of a scenario's sweep block (x replicates) in parallel, into a results directory",
+    )
+    .argument("<scenario>", "scenario file (YAML or JSON)")
+    .requiredOption(
+      "--out <dir>",
+      "results directory (results.jsonl, summary.csv/json, manifest.json)",
+    )
+    .option(
+      "--sweep <path=v1,v2,...>",
+      "add or replace a sweep axis (dotted path, YAML values; repeatable)",
+      collect,
+      [],
+    )
+    .option("--set <path=value>", "override a scenario field (repeatable)", collect, [])
+    .option("--workers <n>", "worker threads (default: the machine's cores)")
+    .option(
+      "--shard <i/n>",
+      "run the i-th of n slices (default: from SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX + TEAMSIM_SHARDS)",
+    )
+    .option("--resume", "continue a sweep in DIR, skipping the runs already there")
+    .option("-q, --quiet", "no progress output")
+    .option("--json", "print a JSON document about the sweep when done")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  teamsim sweep scenarios/team-vs-single.yaml --out runs/tvs
+  teamsim sweep scenarios/quickstart.yaml --out runs/q --sweep agents.count=1,3,5,7 --workers 4
+  teamsim sweep scenarios/team-vs-single.yaml --out runs/tvs-2 --shard 2/8
+  teamsim sweep scenarios/team-vs-single.yaml --out runs/tvs --resume
+  teamsim merge runs/tvs-* --out runs/tvs`,
+    )
+    .action(async (file: string, flags: SweepFlags) => {
+      const loaded = loadScenario(file, { sets: flags.set ?? [] });
+      const axes = sweepAxes(loaded.scenario.sweep, flags.sweep ?? []);
+      const plan = sweepPlan(loaded, axes);
+      const shard = resolveShard(flags.shard, process.env);
+      let workers = availableParallelism();
+      if (flags.workers !== undefined) {
+        workers = Number(flags.workers);
+        if (!Number.isInteger(workers) || workers < 1) {
+          throw new InputError(
+            "--workers",
+            "",
+            undefined,
+            undefined,
+            "an integer >= 1",
+            JSON.stringify(flags.workers),
+          );
+        }
+      }
+      const manifest: SweepManifest = {
+        scenario_hash: scenarioHash(loaded.scenario, axes),
+        scenario_name: loaded.scenario.name,
+        scenario: plan.base,
+        sweep: axes,
+        seed: loaded.scenario.seed,
+        replicates: plan.replicates,
+        points: plan.points.length,
+        tasks: plan.points.length * plan.replicates,
+        shard: shard ?? null,
+        ...versions(),
+        command: ["teamsim", ...process.argv.slice(2)],
+      };
+      const progress = sweepProgress(flags.quiet === true);
+      let outcome: Awaited<ReturnType<typeof runSweep>>;
+      try {
+        outcome = await runSweep({
+          dir: flags.out,
+          plan,
+          manifest,
+          shard,
+          workers,
+          resume: flags.resume === true,
+          onProgress: progress.update,
+        });
+      } finally {
+        progress.stop();
+      }
+      const doc = {
+        out: flags.out,
+        scenario: manifest.scenario_name,
+        scenario_hash: manifest.scenario_hash,
+        points: manifest.points,
+        replicates: manifest.replicates,
+        shard: manifest.shard,
+        workers,
+        ...outcome,
+      };
+      if (flags.json) process.stdout.write(`${stableJson(doc)}\n`);
+      else if (!flags.quiet) {
+        process.stdout.write(
+          `sweep ${manifest.scenario_name}: ${outcome.results} results in ${flags.out} (${outcome.ran} run, ${outcome.skipped} already there)\n`,
+        );
+      }
+    });
+}

@@ -1,0 +1,47 @@
+import { createHash } from "node:crypto";
+import type { Shard } from "./Shard.js";
+import type { SweepAxis } from "./SweepAxis.js";
+
+/** DIR/manifest.json: what a sweep directory holds and how it was made. */
+export interface SweepManifest {
+  scenario_hash: string;
+  scenario_name: string;
+  /** The scenario as written, after `--set` (without its sweep block; see `sweep`). */
+  scenario: unknown;
+  sweep: SweepAxis[];
+  seed: unknown;
+  replicates: number;
+  points: number;
+  tasks: number;
+  shard: Shard | null;
+  /** For a merged directory: how many shard directories went into it. */
+  merged_from?: number;
+  teamsim_version: string;
+  node_version: string;
+  command: string[];
+}
+
+/**
+ * sha256 of a canonical JSON (keys sorted at every level) of the resolved
+ * scenario (defaults filled, sweep block left out) and the sweep axes: two
+ * directories with the same hash hold results of the same experiment.
+ */
+export function scenarioHash(resolved: unknown, axes: readonly SweepAxis[]): string {
+  const { sweep: _sweep, ...rest } = resolved as Record<string, unknown>;
+  return createHash("sha256")
+    .update(canonicalJson({ scenario: rest, sweep: axes }))
+    .digest("hex");
+}
+
+/** JSON with object keys sorted, so equal values give equal text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const keys = Object.keys(value).sort();
+    return `{${keys
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
