@@ -1,5 +1,8 @@
+import { join } from "node:path";
 import { Command } from "commander";
+import { packageRoot } from "../src/core/packageRoot.js";
 import { type PholdConfig, type PholdResult, pholdBaseline, pholdKernel } from "./phold.js";
+import { sweepBench } from "./sweepBench.js";
 
 function timeIt(f: () => PholdResult): { result: PholdResult; seconds: number } {
   const t0 = process.hrtime.bigint();
@@ -58,4 +61,20 @@ program
     process.stdout.write(`${JSON.stringify(out, null, flags.json ? 0 : 2)}\n`);
   });
 
-program.parse();
+program
+  .command("sweep")
+  .description("runs/s of scenarios/team-vs-single.yaml's sweep with 1 and with 2 worker threads")
+  .option("--json", "print JSON only")
+  .option(
+    "--replicates <n>",
+    "replicates per point (the scenario has 50; raised so one 1-worker sweep takes ~10 s)",
+    "800",
+  )
+  .option("--reps <n>", "timed repetitions of each (median reported)", "3")
+  .action(async (flags: { json?: boolean; replicates: string; reps: string }) => {
+    const file = join(packageRoot(), "scenarios", "team-vs-single.yaml");
+    const out = await sweepBench(file, Number(flags.replicates), Number(flags.reps));
+    process.stdout.write(`${JSON.stringify(out, null, flags.json ? 0 : 2)}\n`);
+  });
+
+await program.parseAsync();

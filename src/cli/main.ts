@@ -9,6 +9,7 @@ import { registerFitCommand } from "./fitCommand.js";
 import { registerLawsCommand } from "./lawsCommand.js";
 import { registerMergeCommand } from "./mergeCommand.js";
 import { registerModelsCommand } from "./modelsCommand.js";
+import { registerPlotCommand } from "./plotCommand.js";
 import { registerProtocolsCommand } from "./protocolsCommand.js";
 import { registerRecommendCommand } from "./recommendCommand.js";
 import { registerRunCommand } from "./runCommand.js";
@@ -43,6 +44,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerRecommendCommand(program);
   registerSweepCommand(program);
   registerMergeCommand(program);
+  registerPlotCommand(program);
   try {
     await program.parseAsync(argv as string[], { from: "user" });
     return 0;

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { mergeSweeps } from "../experiment/mergeSweeps.js";
+import { parseSweepFormat } from "../experiment/parquetFiles.js";
 import { versions } from "./sweepCommand.js";
 
 /** `teamsim merge DIR... --out DIR`: combines the shard directories of one sweep. */
@@ -11,11 +12,20 @@ export function registerMergeCommand(program: Command): void {
     )
     .argument("<dirs...>", "shard directories written by `teamsim sweep --shard`")
     .requiredOption("--out <dir>", "merged results directory")
-    .action((dirs: string[], flags: { out: string }) => {
-      const { results } = mergeSweeps(dirs, flags.out, {
-        ...versions(),
-        command: ["teamsim", ...process.argv.slice(2)],
-      });
+    .option(
+      "--format <jsonl|parquet>",
+      "parquet also writes results.parquet and summary.parquet (default: the shards' format)",
+    )
+    .action((dirs: string[], flags: { out: string; format?: string }) => {
+      const { results } = mergeSweeps(
+        dirs,
+        flags.out,
+        {
+          ...versions(),
+          command: ["teamsim", ...process.argv.slice(2)],
+        },
+        flags.format === undefined ? undefined : parseSweepFormat(flags.format),
+      );
       process.stdout.write(`merged ${dirs.length} shards: ${results} results in ${flags.out}\n`);
     });
 }

@@ -4,12 +4,14 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { InputError } from "../core/InputError.js";
 import { packageRoot } from "../core/packageRoot.js";
+import { parseSweepFormat } from "../experiment/parquetFiles.js";
 import { runSweep } from "../experiment/runSweep.js";
 import { resolveShard } from "../experiment/Shard.js";
 import { sweepAxes } from "../experiment/SweepAxis.js";
 import { type SweepManifest, scenarioHash } from "../experiment/SweepManifest.js";
 import { sweepPlan } from "../experiment/SweepPlan.js";
 import { loadScenario } from "../scenario/loadScenario.js";
+import { writeDefaultSweepFigures } from "../viz/sweepFigure.js";
 import { collect } from "./collect.js";
 import { stableJson } from "./stableJson.js";
 import { sweepProgress } from "./sweepProgress.js";
@@ -22,7 +24,9 @@ interface SweepFlags {
   shard?: string;
   resume?: boolean;
   quiet?: boolean;
+  format?: string;
   json?: boolean;
+  plot?: boolean;
 }
 
 /** teamsim's version and Node's, for manifests. */
@@ -60,6 +64,12 @@ export function registerSweepCommand(program: Command): void {
     .option("--resume", "continue a sweep in DIR, skipping the runs already there")
     .option("-q, --quiet", "no progress output")
     .option("--json", "print a JSON document about the sweep when done")
+    .option("--plot", "also write the default figures to DIR/figures/*.svg")
+    .option(
+      "--format <jsonl|parquet>",
+      "parquet also writes results.parquet and summary.parquet (results.jsonl is always written)",
+      "jsonl",
+    )
     .addHelpText(
       "after",
       `
@@ -101,6 +111,7 @@ Examples:
         shard: shard ?? null,
         ...versions(),
         command: ["teamsim", ...process.argv.slice(2)],
+        format: parseSweepFormat(flags.format ?? "jsonl"),
       };
       const progress = sweepProgress(flags.quiet === true);
       let outcome: Awaited<ReturnType<typeof runSweep>>;
@@ -117,6 +128,7 @@ Examples:
       } finally {
         progress.stop();
       }
+      const figures = flags.plot ? await writeDefaultSweepFigures(flags.out, axes) : undefined;
       const doc = {
         out: flags.out,
         scenario: manifest.scenario_name,
@@ -126,6 +138,7 @@ Examples:
         shard: manifest.shard,
         workers,
         ...outcome,
+        ...(figures === undefined ? {} : { figures }),
       };
       if (flags.json) process.stdout.write(`${stableJson(doc)}\n`);
       else if (!flags.quiet) {

@@ -69,9 +69,24 @@ export class ResultsAppender {
 
   /** Writes one line (a single write call, so a kill leaves at most one partial line). */
   append(text: string): void {
-    const bytes = Buffer.from(`${text}\n`, "utf8");
-    this.position += writeSync(this.fd, bytes, 0, bytes.length, this.position);
-    this.pending++;
+    this.appendAll([text]);
+  }
+
+  /** Writes lines in a single write call (a kill leaves whole lines and at most one partial one). */
+  appendAll(texts: readonly string[]): void {
+    if (texts.length === 0) return;
+    const bytes = Buffer.from(`${texts.join("\n")}\n`, "utf8");
+    let written = 0;
+    while (written < bytes.length)
+      written += writeSync(
+        this.fd,
+        bytes,
+        written,
+        bytes.length - written,
+        this.position + written,
+      );
+    this.position += written;
+    this.pending += texts.length;
     if (this.now() - this.lastSync >= this.syncMs) this.sync();
   }
 
@@ -90,7 +105,7 @@ export class ResultsAppender {
 }
 
 /** Writes a file atomically: to a temporary file beside it, then renamed into place. */
-export function writeFileAtomic(file: string, text: string): void {
+export function writeFileAtomic(file: string, text: string | Uint8Array): void {
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, text);
   const fd = openSync(tmp, "r");

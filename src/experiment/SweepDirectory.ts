@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../core/InputError.js";
+import { writeParquet } from "./parquetFiles.js";
 import { type ResultLine, readResults, writeFileAtomic } from "./ResultsFile.js";
 import type { SweepManifest } from "./SweepManifest.js";
 import { sortResults, summaryCsv, sweepSummary } from "./sweepSummary.js";
@@ -72,7 +73,7 @@ function shardText(s: SweepManifest["shard"]): string {
   return s === null ? "all" : `${s.index}/${s.count}`;
 }
 
-/** Writes the summaries and the manifest of DIR from its results (each file atomically). */
+/** Writes the summaries (and the Parquet files if the manifest's format says so) and the manifest of DIR (each file atomically). */
 export function writeSummaries(
   dir: string,
   lines: readonly ResultLine[],
@@ -82,6 +83,7 @@ export function writeSummaries(
   const rows = sweepSummary(lines);
   writeFileAtomic(files.summaryJson, `${JSON.stringify(rows, null, 2)}\n`);
   writeFileAtomic(files.summaryCsv, summaryCsv(rows));
+  if (manifest.format === "parquet") writeParquet(dir, lines, rows);
   writeFileAtomic(files.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { SweepFormat } from "./parquetFiles.js";
 import type { Shard } from "./Shard.js";
 import type { SweepAxis } from "./SweepAxis.js";
 
@@ -14,6 +15,8 @@ export interface SweepManifest {
   points: number;
   tasks: number;
   shard: Shard | null;
+  /** Output format: `parquet` also writes results.parquet and summary.parquet (absent: jsonl). */
+  format?: SweepFormat;
   /** For a merged directory: how many shard directories went into it. */
   merged_from?: number;
   teamsim_version: string;

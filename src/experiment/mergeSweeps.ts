@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { InputError } from "../core/InputError.js";
+import type { SweepFormat } from "./parquetFiles.js";
 import { type ResultLine, readResults } from "./ResultsFile.js";
 import { readManifest, sweepFiles, writeSortedResults, writeSummaries } from "./SweepDirectory.js";
 import type { SweepManifest } from "./SweepManifest.js";
@@ -13,6 +14,7 @@ export function mergeSweeps(
   dirs: readonly string[],
   outDir: string,
   about: Pick<SweepManifest, "teamsim_version" | "node_version" | "command">,
+  format?: SweepFormat,
 ): { results: number } {
   const manifests = dirs.map((d) => {
     const m = readManifest(d);
@@ -83,6 +85,8 @@ export function mergeSweeps(
     merged_from: dirs.length,
     ...about,
   };
+  // The format of the first shard unless the merge asks for another.
+  if (format !== undefined) manifest.format = format;
   writeSortedResults(outDir, lines);
   writeSummaries(outDir, lines, manifest);
   return { results: lines.length };

@@ -63,15 +63,18 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
     points: pointsOfShard,
   };
   const out = new ResultsAppender(sweepFiles(dir).results, existing.validBytes);
-  const record = (task: SweepTask, text: string) => {
-    out.append(text);
-    lines.push({ point: task.point, replicate: task.replicate, text });
-    progress.done++;
-    const rest = (left.get(task.point) ?? 1) - 1;
-    if (rest === 0) {
-      left.delete(task.point);
-      progress.pointsDone++;
-    } else left.set(task.point, rest);
+  // Records finished runs: one write for the batch, one progress update.
+  const record = (tasks: readonly SweepTask[], texts: readonly string[]) => {
+    out.appendAll(texts);
+    tasks.forEach((task, k) => {
+      lines.push({ point: task.point, replicate: task.replicate, text: texts[k] });
+      progress.done++;
+      const rest = (left.get(task.point) ?? 1) - 1;
+      if (rest === 0) {
+        left.delete(task.point);
+        progress.pointsDone++;
+      } else left.set(task.point, rest);
+    });
     options.onProgress?.({ ...progress });
   };
   options.onProgress?.({ ...progress });
@@ -83,7 +86,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
     if (options.workers <= 1) {
       const runner = new SweepTaskRunner(job);
       for (const task of todo) {
-        record(task, runner.run(task));
+        record([task], [runner.run(task)]);
         // Let timers (progress lines) and signals through between runs.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
@@ -97,11 +100,21 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
   return { skipped: mine.length - todo.length, ran: todo.length, results: lines.length };
 }
 
+/**
+ * Tasks per pool message: a run takes well under a millisecond, so single-run
+ * messages leave the workers waiting on the main thread; batches of up to 64
+ * runs, but small enough that every worker gets ~16 batches (load balance, and
+ * little lost to a kill).
+ */
+export function batchSize(tasks: number, workers: number): number {
+  return Math.max(1, Math.min(64, Math.floor(tasks / (workers * 16))));
+}
+
 async function runOnPool(
   job: SweepJob,
   todo: readonly SweepTask[],
   workers: number,
-  record: (task: SweepTask, text: string) => void,
+  record: (tasks: readonly SweepTask[], texts: readonly string[]) => void,
 ): Promise<void> {
   const pool = new Piscina({
     filename: new URL("./sweepWorker.js", import.meta.url).href,
@@ -110,14 +123,16 @@ async function runOnPool(
     maxThreads: workers,
   });
   try {
-    // A bounded window of tasks in flight keeps memory flat on big sweeps.
+    const size = batchSize(todo.length, workers);
+    // A bounded window of batches in flight keeps memory flat on big sweeps.
     let next = 0;
     const window = workers * 4;
     const lane = async (): Promise<void> => {
       while (next < todo.length) {
-        const task = todo[next++];
-        const text = (await pool.run(task)) as string;
-        record(task, text);
+        const batch = todo.slice(next, next + size);
+        next += batch.length;
+        const texts = (await pool.run(batch)) as string[];
+        record(batch, texts);
       }
     };
     await Promise.all(Array.from({ length: Math.min(window, todo.length) }, lane));
