@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runSweep } from "../src/experiment/runSweep.js";
 import { sweepAxes } from "../src/experiment/SweepAxis.js";
-import { type SweepManifest, scenarioHash } from "../src/experiment/SweepManifest.js";
+import { buildSweepManifest, type SweepManifest } from "../src/experiment/SweepManifest.js";
 import { type SweepPlan, sweepPlan } from "../src/experiment/SweepPlan.js";
 import { loadScenario } from "../src/scenario/loadScenario.js";
 
@@ -30,20 +30,10 @@ function planOf(
   const loaded = loadScenario(scenarioFile, { sets: [`replicates=${replicates}`] });
   const axes = sweepAxes(loaded.scenario.sweep, []);
   const plan = sweepPlan(loaded, axes);
-  const manifest: SweepManifest = {
-    scenario_hash: scenarioHash(loaded.scenario, axes),
-    scenario_name: loaded.scenario.name,
-    scenario: plan.base,
-    sweep: axes,
-    seed: loaded.scenario.seed,
-    replicates: plan.replicates,
-    points: plan.points.length,
-    tasks: plan.points.length * plan.replicates,
+  const manifest = buildSweepManifest(loaded, axes, plan, {
     shard: null,
-    teamsim_version: "bench",
-    node_version: process.version,
     command: ["bench", "sweep"],
-  };
+  });
   return { plan, manifest };
 }
 

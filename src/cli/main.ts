@@ -1,8 +1,6 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { InputError } from "../core/InputError.js";
-import { packageRoot } from "../core/packageRoot.js";
+import { packageVersion } from "../core/packageVersion.js";
 import { registerCompareCommand } from "./compareCommand.js";
 import { registerCurveCommand } from "./curveCommand.js";
 import { registerFitCommand } from "./fitCommand.js";
@@ -22,9 +20,7 @@ import { registerValidateCommand } from "./validateCommand.js";
  * figures render asynchronously (vega), so actions may return promises.
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  const version = (
-    JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string }
-  ).version;
+  const version = packageVersion();
   const program = new Command("teamsim")
     .description(
       "Deterministic discrete-event simulator of teams of LLM agents as distributed systems",

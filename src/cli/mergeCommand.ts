@@ -1,7 +1,7 @@
 import type { Command } from "commander";
+import { packageVersion } from "../core/packageVersion.js";
 import { mergeSweeps } from "../experiment/mergeSweeps.js";
 import { parseSweepFormat } from "../experiment/parquetFiles.js";
-import { versions } from "./sweepCommand.js";
 
 /** `teamsim merge DIR... --out DIR`: combines the shard directories of one sweep. */
 export function registerMergeCommand(program: Command): void {
@@ -21,7 +21,8 @@ export function registerMergeCommand(program: Command): void {
         dirs,
         flags.out,
         {
-          ...versions(),
+          teamsim_version: packageVersion(),
+          node_version: process.version,
           command: ["teamsim", ...process.argv.slice(2)],
         },
         flags.format === undefined ? undefined : parseSweepFormat(flags.format),

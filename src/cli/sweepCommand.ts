@@ -1,14 +1,11 @@
-import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
 import type { Command } from "commander";
 import { InputError } from "../core/InputError.js";
-import { packageRoot } from "../core/packageRoot.js";
 import { parseSweepFormat } from "../experiment/parquetFiles.js";
 import { runSweep } from "../experiment/runSweep.js";
 import { resolveShard } from "../experiment/Shard.js";
 import { sweepAxes } from "../experiment/SweepAxis.js";
-import { type SweepManifest, scenarioHash } from "../experiment/SweepManifest.js";
+import { buildSweepManifest } from "../experiment/SweepManifest.js";
 import { sweepPlan } from "../experiment/SweepPlan.js";
 import { loadScenario } from "../scenario/loadScenario.js";
 import { writeDefaultSweepFigures } from "../viz/sweepFigure.js";
@@ -27,14 +24,6 @@ interface SweepFlags {
   format?: string;
   json?: boolean;
   plot?: boolean;
-}
-
-/** teamsim's version and Node's, for manifests. */
-export function versions(): { teamsim_version: string; node_version: string } {
-  const pkg = JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as {
-    version: string;
-  };
-  return { teamsim_version: pkg.version, node_version: process.version };
 }
 
 /** `teamsim sweep SCENARIO --out DIR`: the grid of the sweep block x replicates, into DIR. */
@@ -99,20 +88,11 @@ Examples:
           );
         }
       }
-      const manifest: SweepManifest = {
-        scenario_hash: scenarioHash(loaded.scenario, axes),
-        scenario_name: loaded.scenario.name,
-        scenario: plan.base,
-        sweep: axes,
-        seed: loaded.scenario.seed,
-        replicates: plan.replicates,
-        points: plan.points.length,
-        tasks: plan.points.length * plan.replicates,
+      const manifest = buildSweepManifest(loaded, axes, plan, {
         shard: shard ?? null,
-        ...versions(),
         command: ["teamsim", ...process.argv.slice(2)],
         format: parseSweepFormat(flags.format ?? "jsonl"),
-      };
+      });
       const progress = sweepProgress(flags.quiet === true);
       let outcome: Awaited<ReturnType<typeof runSweep>>;
       try {

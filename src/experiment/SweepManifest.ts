@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
+import { packageVersion } from "../core/packageVersion.js";
+import type { LoadedScenario } from "../scenario/loadScenario.js";
 import type { SweepFormat } from "./parquetFiles.js";
 import type { Shard } from "./Shard.js";
 import type { SweepAxis } from "./SweepAxis.js";
+import type { SweepPlan } from "./SweepPlan.js";
 
 /** DIR/manifest.json: what a sweep directory holds and how it was made. */
 export interface SweepManifest {
@@ -22,6 +25,30 @@ export interface SweepManifest {
   teamsim_version: string;
   node_version: string;
   command: string[];
+}
+
+/** The manifest of a sweep of `loaded` over `axes`; everything but how it was started is derived. */
+export function buildSweepManifest(
+  loaded: LoadedScenario,
+  axes: SweepAxis[],
+  plan: SweepPlan,
+  how: { shard: Shard | null; command: string[]; format?: SweepFormat },
+): SweepManifest {
+  return {
+    scenario_hash: scenarioHash(loaded.scenario, axes),
+    scenario_name: loaded.scenario.name,
+    scenario: plan.base,
+    sweep: axes,
+    seed: loaded.scenario.seed,
+    replicates: plan.replicates,
+    points: plan.points.length,
+    tasks: plan.points.length * plan.replicates,
+    shard: how.shard,
+    teamsim_version: packageVersion(),
+    node_version: process.version,
+    command: how.command,
+    ...(how.format === undefined ? {} : { format: how.format }),
+  };
 }
 
 /**

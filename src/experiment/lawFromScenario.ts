@@ -387,20 +387,9 @@ const MAPPERS: Record<string, Mapper> = {
     if (scenario.task.kind !== "questions")
       return fail("task.kind", "questions", scenario.task.kind);
     const team = scenario.team;
-    let lawN = (n: number) => n;
     const notes: string[] = [];
-    if (team.protocol === "single") {
-      lawN = () => 1;
-      notes.push("single: one agent answers whatever the team size (the law at n = 1)");
-    } else if (team.protocol === "independent") {
-      if (team.early_stop || team.quorum !== undefined || team.hedge_after_s !== undefined) {
-        return fail(
-          "team",
-          "independent without early_stop, quorum or hedge_after_s for law independent-cost (every agent answers every item once)",
-          "calls cancelled or duplicated",
-        );
-      }
-    } else {
+    const lawN = oneCallPerAgentAndItem(ctx, notes);
+    if (lawN === undefined) {
       return fail("team.protocol", "independent or single for law independent-cost", team.protocol);
     }
     const output = distMean(profile.tokens.output);
@@ -463,20 +452,15 @@ const MAPPERS: Record<string, Mapper> = {
     if (team.protocol === "debate") {
       topology = "debate";
       rounds = team.rounds;
-    } else if (team.protocol === "single") {
-      lawN = () => 1;
-      notes.push("single: one agent answers whatever the team size (the law at n = 1)");
-    } else if (team.protocol === "independent") {
-      if (team.early_stop || team.quorum !== undefined || team.hedge_after_s !== undefined) {
-        return fail(
-          "team",
-          "independent without early_stop, quorum or hedge_after_s for law tokens (every agent answers every item once)",
-          "calls cancelled or duplicated",
-        );
-      }
-      notes.push("independent: one call per agent per item, no rounds (star, rounds 0)");
     } else {
-      return fail("team.protocol", "debate, independent or single for law tokens", team.protocol);
+      const calls = oneCallPerAgentAndItem(ctx, notes);
+      if (calls === undefined) {
+        return fail("team.protocol", "debate, independent or single for law tokens", team.protocol);
+      }
+      lawN = calls;
+      if (team.protocol === "independent") {
+        notes.push("independent: one call per agent per item, no rounds (star, rounds 0)");
+      }
     }
     return {
       params: { topology, prompt, answer, rounds },
@@ -500,4 +484,30 @@ export function meanWorkAndSpan(scenario: Scenario): { work: number; span: numbe
     span += g.criticalPathWork;
   }
   return { work: work / scenario.replicates, span: span / scenario.replicates };
+}
+
+/**
+ * The law's n for teams in which every agent makes exactly one call per item:
+ * `single` (n = 1 whatever the team size) and plain `independent` (n); undefined
+ * for other protocols. An independent team that cancels or duplicates calls
+ * (early_stop, quorum, hedging) is an error.
+ */
+function oneCallPerAgentAndItem(
+  ctx: MapContext,
+  notes: string[],
+): ((n: number) => number) | undefined {
+  const team = ctx.scenario.team;
+  if (team.protocol === "single") {
+    notes.push("single: one agent answers whatever the team size (the law at n = 1)");
+    return () => 1;
+  }
+  if (team.protocol !== "independent") return undefined;
+  if (team.early_stop || team.quorum !== undefined || team.hedge_after_s !== undefined) {
+    return ctx.fail(
+      "team",
+      `independent without early_stop, quorum or hedge_after_s for law ${ctx.law.name} (every agent answers every item once)`,
+      "calls cancelled or duplicated",
+    );
+  }
+  return (n) => n;
 }
