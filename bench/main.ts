@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { Command } from "commander";
-import { packageRoot } from "../src/core/packageRoot.js";
+import { packageRoot } from "../src/scenario/packageRoot.js";
+import { pbft100, pingPongNetwork, pingPongRuntime } from "./messages.js";
 import { type PholdConfig, type PholdResult, pholdBaseline, pholdKernel } from "./phold.js";
 import { sweepBench } from "./sweepBench.js";
 
@@ -74,6 +75,55 @@ program
   .action(async (flags: { json?: boolean; replicates: string; reps: string }) => {
     const file = join(packageRoot(), "scenarios", "team-vs-single.yaml");
     const out = await sweepBench(file, Number(flags.replicates), Number(flags.reps));
+    process.stdout.write(`${JSON.stringify(out, null, flags.json ? 0 : 2)}\n`);
+  });
+
+program
+  .command("messages")
+  .description(
+    "messages/s through the runtime's nodes vs straight on the network (ping-pong), PBFT with 100 agents, and the kernel's PHOLD, in one run",
+  )
+  .option("--json", "print JSON only")
+  .option("--messages <n>", "deliveries per ping-pong run", "1000000")
+  .option("--pairs <n>", "ping-pong pairs in flight at once", "50")
+  .option("--reps <n>", "timed repetitions of each (median reported)", "5")
+  .action((flags: { json?: boolean; messages: string; pairs: string; reps: string }) => {
+    const pairs = Number(flags.pairs);
+    const messages = Number(flags.messages);
+    const reps = Number(flags.reps);
+    // Warm up so the JIT has compiled both paths before timing.
+    pingPongRuntime(pairs, messages / 5);
+    pingPongNetwork(pairs, messages / 5);
+    const runtime: number[] = [];
+    const network: number[] = [];
+    for (let r = 0; r < reps; r++) {
+      const a = pingPongRuntime(pairs, messages);
+      const b = pingPongNetwork(pairs, messages);
+      runtime.push(a.delivered / a.seconds);
+      network.push(b.delivered / b.seconds);
+    }
+    const pbft = pbft100();
+    const cfg: PholdConfig = { lps: 1000, eventsPerLp: 10, events: 2_000_000, seed: 1 };
+    pholdKernel({ ...cfg, events: 200_000 });
+    const kernel: number[] = [];
+    for (let r = 0; r < reps; r++) {
+      const t = timeIt(() => pholdKernel(cfg));
+      kernel.push(t.result.events / t.seconds);
+    }
+    const out = {
+      benchmark: "messages",
+      pairs,
+      messages,
+      reps,
+      messages_per_s: Math.round(median(runtime)),
+      network_messages_per_s: Math.round(median(network)),
+      ratio: Number((median(runtime) / median(network)).toFixed(3)),
+      pbft100_messages: pbft.delivered,
+      pbft100_seconds: Number(pbft.seconds.toFixed(2)),
+      pbft100_messages_per_s: Math.round(pbft.delivered / pbft.seconds),
+      kernel_events_per_s: Math.round(median(kernel)),
+      node: process.version,
+    };
     process.stdout.write(`${JSON.stringify(out, null, flags.json ? 0 : 2)}\n`);
   });
 

@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
-import { parseSourceText } from "../src/core/validateYaml.js";
 import { type LoadedScenario, loadScenarioFrom } from "../src/scenario/loadScenario.js";
+import { parseSourceText } from "../src/scenario/validateYaml.js";
 
 /** A validated scenario from a plain object (as if read from a file), with optional --set overrides. */
 export function scenarioOf(doc: Record<string, unknown>, sets: string[] = []): LoadedScenario {

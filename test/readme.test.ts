@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
-// The README's examples are executable: every `$ command` in a ```console block
+// The README's (and docs/'s) examples are executable: every `$ command` in a ```console block
 // is run (with `npx teamsim` meaning this checkout's bin) and its output must be
 // exactly what the README shows. `cat FILE` of a file that does not exist yet
 // creates it from the README's text; `npm` commands (the benchmark, whose
@@ -17,8 +17,8 @@ interface Example {
   expected: string;
 }
 
-function examples(): Example[][] {
-  const text = readFileSync(join(ROOT, "README.md"), "utf8");
+function examples(file: string): Example[][] {
+  const text = readFileSync(join(ROOT, file), "utf8");
   const blocks = [...text.matchAll(/```console\n([\s\S]*?)```/g)].map((m) => m[1]);
   return blocks.map((block) => {
     const out: Example[] = [];
@@ -31,11 +31,21 @@ function examples(): Example[][] {
   });
 }
 
-describe("README examples", () => {
-  const blocks = examples();
-  it("has console examples", () => {
-    expect(blocks.length).toBeGreaterThan(5);
-  });
+// The README and every page of docs/ (each in a directory of its own).
+const PAGES = [
+  "README.md",
+  ...readdirSync(join(ROOT, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+];
+
+describe.each(PAGES)("examples of %s", (page) => {
+  const blocks = examples(page);
+  if (page === "README.md") {
+    it("has console examples", () => {
+      expect(blocks.length).toBeGreaterThan(5);
+    });
+  }
   const dir = mkdtempSync(join(tmpdir(), "teamsim-readme-"));
   cpSync(join(ROOT, "scenarios"), join(dir, "scenarios"), { recursive: true });
   blocks.forEach((block, i) => {

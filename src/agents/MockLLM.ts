@@ -126,12 +126,15 @@ export class MockLLM {
     this.slowdownRng = rng.stream(`${base}/slowdown`);
   }
 
-  /** Schedules the profile's random crash (if it has a crash rate); call once at the start of a run. */
-  start(): void {
+  /**
+   * Schedules the profile's random crash (if it has a crash rate); call once at
+   * the start of a run. `crash` is what crashes (the whole node that runs this model).
+   */
+  start(crash: () => void = () => this.crash()): void {
     const rate = this.profile.failures.crash_rate_per_hour;
     if (rate > 0) {
       const at = this.crashRng.exponential(rate / 3600);
-      this.sim.schedule(at, () => this.crash());
+      this.sim.schedule(at, crash);
     }
   }
 

@@ -17,8 +17,6 @@ import { voteBeta } from "./voteBeta.js";
 import { voteMixture } from "./voteMixture.js";
 import { workSpan } from "./workSpan.js";
 
-export { NO_CLOSED_FORM } from "./noClosedForm.js";
-
 /** Every law `teamsim curve` knows, by name. New laws are added here. */
 export const LAWS: readonly Law[] = [
   amdahl,

@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import type { Law, LawFamily } from "../analytic/Law.js";
 import { findLaw, LAWS } from "../analytic/laws.js";
 import { InputError } from "../core/InputError.js";
-import { validateValue } from "../core/validateYaml.js";
+import { validateValue } from "../scenario/validateYaml.js";
 import { curveSpec } from "../viz/curveSpec.js";
 import { figureFormat, writeFigure } from "../viz/writeFigure.js";
 import { collect } from "./collect.js";

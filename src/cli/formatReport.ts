@@ -7,6 +7,8 @@ interface Row {
   metric: MetricName;
   label: string;
   fmt: (x: number) => string;
+  /** Shown only when some replicate measured it (a timeout failure detector's rows). */
+  ifAny?: boolean;
 }
 
 const num = (digits: number) => (x: number) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
@@ -35,6 +37,8 @@ const ROWS: Row[] = [
   { metric: "failed_calls", label: "failed calls", fmt: sig },
   { metric: "stragglers", label: "straggler calls", fmt: sig },
   { metric: "crashes", label: "crashes", fmt: sig },
+  { metric: "suspicions", label: "suspicions (failure detector)", fmt: sig, ifAny: true },
+  { metric: "false_suspicions", label: "false suspicions", fmt: sig, ifAny: true },
 ];
 
 function ci(s: MetricSummary, fmt: (x: number) => string): string {
@@ -53,6 +57,7 @@ export function formatReport(report: RunReport): string {
   });
   for (const row of ROWS) {
     const s = report.summary[row.metric];
+    if (row.ifAny && report.summary.suspicions.max === 0) continue;
     table.push([row.label, row.fmt(s.mean), ci(s, row.fmt), row.fmt(s.p50), row.fmt(s.p95)]);
   }
   const ends = Object.entries(report.end_reasons)

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { InputError } from "../core/InputError.js";
-import { packageVersion } from "../core/packageVersion.js";
+import { packageVersion } from "../scenario/packageVersion.js";
 import { registerCompareCommand } from "./compareCommand.js";
 import { registerCurveCommand } from "./curveCommand.js";
 import { registerFitCommand } from "./fitCommand.js";

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import { packageVersion } from "../core/packageVersion.js";
 import { mergeSweeps } from "../experiment/mergeSweeps.js";
 import { parseSweepFormat } from "../experiment/parquetFiles.js";
+import { packageVersion } from "../scenario/packageVersion.js";
 
 /** `teamsim merge DIR... --out DIR`: combines the shard directories of one sweep. */
 export function registerMergeCommand(program: Command): void {

@@ -1,7 +1,7 @@
 import Table from "cli-table3";
 import type { Command } from "commander";
-import { loadModelProfiles } from "../agents/loadModelProfiles.js";
 import { distMean } from "../core/Distribution.js";
+import { loadModelProfiles } from "../scenario/loadModelProfiles.js";
 
 /** `teamsim models`: lists the model profiles and their key numbers. */
 export function registerModelsCommand(program: Command): void {

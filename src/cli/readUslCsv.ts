@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { CsvError, parse } from "csv-parse/sync";
 import { InputError } from "../core/InputError.js";
-import { readTextFile } from "../core/readTextFile.js";
+import { readTextFile } from "../scenario/readTextFile.js";
 
 /** Measurements read for a USL fit: which column held y, and the points. */
 export interface UslMeasurements {

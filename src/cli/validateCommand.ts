@@ -28,7 +28,7 @@ export function registerValidateCommand(program: Command): void {
 
 // Replicate 0's task: for a work graph, its size, work and critical path.
 function describeTask(scenario: Scenario): string {
-  const task = buildTask(scenario, new Rng(replicateSeed(scenario.seed, 0)));
+  const task = buildTask(scenario.task, new Rng(replicateSeed(scenario.seed, 0)));
   if (task.kind === "questions") return `${task.size} questions`;
   return (
     `${scenario.task.kind} of ${task.size} subtasks (replicate 0: work ${task.totalWork} tokens, ` +

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { packageVersion } from "../core/packageVersion.js";
 import type { LoadedScenario } from "../scenario/loadScenario.js";
+import { packageVersion } from "../scenario/packageVersion.js";
 import type { SweepFormat } from "./parquetFiles.js";
 import type { Shard } from "./Shard.js";
 import type { SweepAxis } from "./SweepAxis.js";

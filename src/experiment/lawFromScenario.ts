@@ -5,6 +5,8 @@ import { distMean } from "../core/Distribution.js";
 import { InputError } from "../core/InputError.js";
 import { Rng } from "../core/Rng.js";
 import type { MetricName } from "../metrics/RunResult.js";
+import type { TeamFit } from "../protocols/ProtocolLaws.js";
+import { getProtocol, PROTOCOLS } from "../protocols/registry.js";
 import type { LoadedScenario } from "../scenario/loadScenario.js";
 import type { Scenario } from "../scenario/ScenarioSchema.js";
 import { WorkGraph } from "../tasks/WorkGraph.js";
@@ -89,13 +91,6 @@ export function costLawName(scenario: Scenario): string | undefined {
   return scenario.task.kind === "questions" ? "independent-cost" : undefined;
 }
 
-// Where the messages of other protocols go, for the error message of law messages.
-const MESSAGES_ELSEWHERE: Record<string, string> = {
-  independent:
-    "n votes per item flow one way to a coordinator that is not an agent; the law's star counts a request and a reply per edge",
-  single: "it sends no messages",
-};
-
 // Why the laws without a mapping have none (printed with the error).
 const NO_MAPPING: Record<string, string> = {
   "straggler-max":
@@ -113,42 +108,43 @@ const NO_MAPPING: Record<string, string> = {
   bft: "it counts the Byzantine faults a team tolerates, which no run measures as a mean",
 };
 
-// Voting laws describe a majority vote of independent agents (ties lose) with
-// every vote cast: `independent` with `aggregate: majority` and no quorum, or
-// `single` (the law at n = 1 whatever the team size), and no faults.
-function votingTeam(ctx: MapContext): { lawN: (n: number) => number; notes: string[] } {
+// How the scenario's team maps onto the law: its protocol's fit (see
+// ProtocolLaws), or an error naming the protocols the law describes.
+function teamFit(ctx: MapContext): Required<TeamFit> {
+  const { scenario, law, fail } = ctx;
+  const name = scenario.team.protocol;
+  const fit = getProtocol(name).law.fits?.[law.name];
+  if (typeof fit !== "function") {
+    const names = PROTOCOLS.filter((p) => typeof p.law.fits?.[law.name] === "function").map(
+      (p) => p.name,
+    );
+    const list =
+      names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names.at(-1)}` : names[0];
+    return fail(
+      "team.protocol",
+      `${list ?? "a protocol it describes"} for law ${law.name}`,
+      fit === undefined ? name : `${name} (${fit})`,
+    );
+  }
+  const unfit = (path: string, expected: string, found: string): never =>
+    fail(path === "" ? "team" : `team.${path}`, expected, found);
+  const t = fit(scenario.team, { law: law.name, unfit });
+  return {
+    lawN: t.lawN ?? ((n) => n),
+    params: t.params ?? {},
+    extraPerItem: t.extraPerItem ?? (() => 0),
+    notes: t.notes ?? [],
+  };
+}
+
+// Voting laws describe a vote of independent agents (ties lose) with every
+// vote cast (the protocol says which of its teams vote so), and no faults.
+function votingTeam(ctx: MapContext): Required<TeamFit> {
   const { scenario, profile, fail, law } = ctx;
   if (scenario.task.kind !== "questions") {
     return fail("task.kind", `questions for law ${law.name}`, scenario.task.kind);
   }
-  const team = scenario.team;
-  const notes: string[] = [];
-  let lawN = (n: number) => n;
-  if (team.protocol === "single") {
-    lawN = () => 1;
-    notes.push("single: one agent answers whatever the team size (the law at n = 1)");
-  } else if (team.protocol === "independent") {
-    if (team.aggregate !== "majority") {
-      return fail(
-        "team.aggregate",
-        `majority for law ${law.name} (a strict majority of the n votes; ties lose)`,
-        team.aggregate,
-      );
-    }
-    if (team.quorum !== undefined) {
-      return fail(
-        "team.quorum",
-        `no quorum for law ${law.name} (it counts all n votes)`,
-        String(team.quorum),
-      );
-    }
-  } else {
-    return fail(
-      "team.protocol",
-      `independent (aggregate: majority) or single for law ${law.name}`,
-      team.protocol,
-    );
-  }
+  const team = teamFit(ctx);
   if (scenario.faults.length > 0) {
     return fail(
       "faults",
@@ -165,51 +161,28 @@ function votingTeam(ctx: MapContext): { lawN: (n: number) => number; notes: stri
   }
   const lost = profile.failures.transient_error_rate ** profile.failures.retry.max_attempts;
   if (lost > 0) {
-    notes.push(
+    team.notes.push(
       `a vote is lost only when all ${profile.failures.retry.max_attempts} attempts fail (probability ${lost.toPrecision(2)}), ignored by the law`,
     );
   }
-  return { lawN, notes };
+  return team;
 }
 
 function skillNote(profile: ModelProfile): string {
   return `probabilities shifted by ${profile.name}'s skill ${profile.skill.value} in logit space`;
 }
 
-// Work-graph speedup laws count the agents that do subtasks: under a leader
-// that is n − 1 (the leader works itself only when alone).
-function speedupTeam(ctx: MapContext): { lawN: (n: number) => number; notes: string[] } {
+// Work-graph speedup laws count the agents that do subtasks (the protocol
+// says how many of its n do), without faults.
+function speedupTeam(ctx: MapContext): Required<TeamFit> {
   const { scenario, fail, law } = ctx;
   if (scenario.task.kind === "questions") {
     return fail("task.kind", `a work graph for law ${law.name}`, "questions");
   }
-  const team = scenario.team;
   if (scenario.faults.length > 0) {
     return fail("faults", `no fault plan for law ${law.name}`, `${scenario.faults.length} faults`);
   }
-  switch (team.protocol) {
-    case "leader-worker": {
-      const notes = [
-        "leader-worker: agent-0 leads, so the law's n is the n − 1 workers (1 when alone)",
-      ];
-      if (team.plan_tokens_per_subtask > 0 || team.verify !== undefined) {
-        notes.push(
-          "the leader's planning call and reviews are overhead the law does not see (set plan_tokens_per_subtask: 0 and no verify to remove them)",
-        );
-      }
-      return { lawN: (n) => Math.max(1, n - 1), notes };
-    }
-    case "decentralized":
-      return { lawN: (n) => n, notes: ["decentralized: every agent works (the law's n = n)"] };
-    case "single":
-      return { lawN: () => 1, notes: ["single: one agent works whatever the team size"] };
-    default:
-      return fail(
-        "team.protocol",
-        `leader-worker, decentralized or single for law ${law.name} (teams that share one graph's subtasks)`,
-        team.protocol,
-      );
-  }
+  return teamFit(ctx);
 }
 
 // Counting laws (messages, tokens) need every message delivered and every call
@@ -343,10 +316,7 @@ const MAPPERS: Record<string, Mapper> = {
   "leader-worker-speedup": (ctx) => {
     const { scenario, fail } = ctx;
     const task = scenario.task;
-    const team = scenario.team;
-    if (team.protocol !== "leader-worker") {
-      return fail("team.protocol", "leader-worker for law leader-worker-speedup", team.protocol);
-    }
+    const team = teamFit(ctx);
     if (scenario.faults.length > 0) {
       return fail(
         "faults",
@@ -365,20 +335,14 @@ const MAPPERS: Record<string, Mapper> = {
             : "an explicit graph",
       );
     }
-    const notes = [
-      "the law takes every subtask as one unit of work done in lockstep: with random work and call times the simulated mean is lower",
-    ];
-    if (team.plan_tokens_per_subtask > 0 || team.verify !== undefined) {
-      notes.push(
-        "the leader's planning call and reviews are overhead the law does not see (set plan_tokens_per_subtask: 0 and no verify)",
-      );
-    }
     return {
       params: { subtasks: task.subtasks, parallel_fraction: task.parallel_fraction },
       metric: "speedup",
-      // The law counts the leader itself: its n is the team size.
-      lawN: (n) => n,
-      notes,
+      lawN: team.lawN,
+      notes: [
+        "the law takes every subtask as one unit of work done in lockstep: with random work and call times the simulated mean is lower",
+        ...team.notes,
+      ],
     };
   },
   "independent-cost": (ctx) => {
@@ -386,16 +350,8 @@ const MAPPERS: Record<string, Mapper> = {
     countingTeam(ctx);
     if (scenario.task.kind !== "questions")
       return fail("task.kind", "questions", scenario.task.kind);
-    const team = scenario.team;
-    const notes: string[] = [];
-    const lawN = oneCallPerAgentAndItem(ctx, notes);
-    if (lawN === undefined) {
-      return fail("team.protocol", "independent or single for law independent-cost", team.protocol);
-    }
+    const team = teamFit(ctx);
     const output = distMean(profile.tokens.output);
-    notes.push(
-      `prompt_tokens and output_tokens are means (output: ${profile.name}'s, ${output.toPrecision(4)}); prices are ${profile.name}'s; failed attempts cost nothing and are ignored`,
-    );
     return {
       params: {
         items: scenario.task.items,
@@ -405,8 +361,11 @@ const MAPPERS: Record<string, Mapper> = {
         price_out: profile.price.output_per_mtok,
       },
       metric: "cost_usd",
-      lawN,
-      notes,
+      lawN: team.lawN,
+      notes: [
+        ...team.notes,
+        `prompt_tokens and output_tokens are means (output: ${profile.name}'s, ${output.toPrecision(4)}); prices are ${profile.name}'s; failed attempts cost nothing and are ignored`,
+      ],
     };
   },
   messages: (ctx) => {
@@ -414,24 +373,15 @@ const MAPPERS: Record<string, Mapper> = {
     countingTeam(ctx);
     if (scenario.task.kind !== "questions")
       return fail("task.kind", "questions", scenario.task.kind);
-    const team = scenario.team;
-    if (team.protocol !== "debate") {
-      return fail(
-        "team.protocol",
-        "debate for law messages (all-to-all rounds among the n agents)",
-        `${team.protocol} (${MESSAGES_ELSEWHERE[team.protocol] ?? "its messages follow no topology of the law"})`,
-      );
-    }
+    const team = teamFit(ctx);
     const items = scenario.task.items;
     return {
-      params: { topology: "all-to-all", rounds: team.rounds },
+      params: team.params,
       metric: "messages",
-      lawN: (n) => n,
+      lawN: team.lawN,
       scale: items,
-      extra: (n) => n * items,
-      notes: [
-        `theory = ${items} items × the law's messages per item (all-to-all, ${team.rounds} rounds) + n final answers per item sent to the coordinator (not part of the law)`,
-      ],
+      extra: (n) => items * team.extraPerItem(n),
+      notes: [`theory = ${items} items × the law's messages per item`, ...team.notes],
     };
   },
   tokens: (ctx) => {
@@ -439,35 +389,20 @@ const MAPPERS: Record<string, Mapper> = {
     countingTeam(ctx);
     if (scenario.task.kind !== "questions")
       return fail("task.kind", "questions", scenario.task.kind);
-    const team = scenario.team;
+    const team = teamFit(ctx);
     const items = scenario.task.items;
     const prompt = distMean(scenario.task.prompt_tokens);
     const answer = distMean(profile.tokens.output);
-    const notes = [
-      `theory = ${items} items × the law's tokens per item; prompt = mean prompt tokens, answer = mean output tokens of ${profile.name} (${answer.toPrecision(4)})`,
-    ];
-    let lawN = (n: number) => n;
-    let topology = "star";
-    let rounds = 0;
-    if (team.protocol === "debate") {
-      topology = "debate";
-      rounds = team.rounds;
-    } else {
-      const calls = oneCallPerAgentAndItem(ctx, notes);
-      if (calls === undefined) {
-        return fail("team.protocol", "debate, independent or single for law tokens", team.protocol);
-      }
-      lawN = calls;
-      if (team.protocol === "independent") {
-        notes.push("independent: one call per agent per item, no rounds (star, rounds 0)");
-      }
-    }
     return {
-      params: { topology, prompt, answer, rounds },
+      // One call per agent and item (a star without rounds) unless the team says otherwise.
+      params: { topology: "star", prompt, answer, rounds: 0, ...team.params },
       metric: "tokens",
-      lawN,
+      lawN: team.lawN,
       scale: items,
-      notes,
+      notes: [
+        `theory = ${items} items × the law's tokens per item; prompt = mean prompt tokens, answer = mean output tokens of ${profile.name} (${answer.toPrecision(4)})`,
+        ...team.notes,
+      ],
     };
   },
 };
@@ -484,30 +419,4 @@ export function meanWorkAndSpan(scenario: Scenario): { work: number; span: numbe
     span += g.criticalPathWork;
   }
   return { work: work / scenario.replicates, span: span / scenario.replicates };
-}
-
-/**
- * The law's n for teams in which every agent makes exactly one call per item:
- * `single` (n = 1 whatever the team size) and plain `independent` (n); undefined
- * for other protocols. An independent team that cancels or duplicates calls
- * (early_stop, quorum, hedging) is an error.
- */
-function oneCallPerAgentAndItem(
-  ctx: MapContext,
-  notes: string[],
-): ((n: number) => number) | undefined {
-  const team = ctx.scenario.team;
-  if (team.protocol === "single") {
-    notes.push("single: one agent answers whatever the team size (the law at n = 1)");
-    return () => 1;
-  }
-  if (team.protocol !== "independent") return undefined;
-  if (team.early_stop || team.quorum !== undefined || team.hedge_after_s !== undefined) {
-    return ctx.fail(
-      "team",
-      `independent without early_stop, quorum or hedge_after_s for law ${ctx.law.name} (every agent answers every item once)`,
-      "calls cancelled or duplicated",
-    );
-  }
-  return (n) => n;
 }

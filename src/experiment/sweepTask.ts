@@ -1,8 +1,8 @@
 import { stringify } from "yaml";
 import type { ModelProfile } from "../agents/ModelProfile.js";
-import { parseSourceText } from "../core/validateYaml.js";
 import { loadScenarioFrom } from "../scenario/loadScenario.js";
 import type { Scenario } from "../scenario/ScenarioSchema.js";
+import { parseSourceText } from "../scenario/validateYaml.js";
 import { runReplicate } from "./runReplicate.js";
 
 /** What a sweep task needs to run: the base scenario document and each point's overrides and params. */

@@ -6,6 +6,12 @@ import type { Simulation } from "../core/Simulation.js";
 import type { Network } from "../net/Network.js";
 import type { Fault } from "./FaultSchema.js";
 
+/** What the fault plan crashes and recovers: a whole node (its model, code and endpoint at once). */
+export interface FaultTarget {
+  crash(): void;
+  recover(): void;
+}
+
 /** Extra delay of a Byzantine "delaying" agent's messages. */
 const BYZANTINE_DELAY = { dist: "lognormal", median: 10, sigma: 0.5 } as const;
 
@@ -19,17 +25,17 @@ export function applyFaults(
   sim: Simulation,
   net: Network,
   agents: readonly MockLLM[],
+  nodes: ReadonlyMap<string, FaultTarget>,
   rng: Rng,
   horizon: number,
 ): void {
   const byName = new Map(agents.map((a) => [a.id, a]));
-  // A crashed agent stops calling its model and its node stops sending and receiving.
+  // A crashed node stops calling its model, running its code, sending and receiving.
   const setUp = (names: readonly string[], up: boolean) => {
     for (const n of names) {
-      const agent = byName.get(n);
-      if (up) agent?.recover();
-      else agent?.crash();
-      net.setUp(n, up);
+      const node = nodes.get(n);
+      if (up) node?.recover();
+      else node?.crash();
     }
   };
   // Faults due now act at once, before the protocol's first calls are drawn.

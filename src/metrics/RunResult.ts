@@ -44,6 +44,10 @@ export interface RunResult {
   leader_changes: number;
   /** Mean over decided items of the time from the item's start to its first decision. */
   time_to_decision_s: number;
+  /** Times a timeout failure detector began to suspect a node (0 with the perfect detector). */
+  suspicions: number;
+  /** Suspicions of a node that was up at the time (delay, loss or a partition, not a crash). */
+  false_suspicions: number;
   /** Failed safety checks in this replicate. */
   violations: number;
   events: number;
@@ -79,6 +83,8 @@ export const METRICS = [
   "rounds",
   "leader_changes",
   "time_to_decision_s",
+  "suspicions",
+  "false_suspicions",
   "events",
 ] as const satisfies readonly (keyof RunResult)[];
 

@@ -1,320 +1,50 @@
 import { z } from "zod";
-import type { MockLLM } from "../agents/MockLLM.js";
-import type { RandomStream } from "../core/Rng.js";
-import type { SimEvent } from "../core/Simulation.js";
-import type { Message } from "../net/Network.js";
-import { COORDINATOR, majority } from "./independent.js";
-import type { Protocol, ProtocolContext, ProtocolModule } from "./Protocol.js";
-import { questionsOf } from "./taskOf.js";
+import type { Node } from "../runtime/Node.js";
+import { PENDING, type ProcessBody } from "../runtime/Process.js";
+import { VoteCollector } from "../runtime/VoteCollector.js";
+import type { ProtocolModule } from "./Protocol.js";
 
 const prob = z.number().min(0).max(1);
 
 const schema = z.strictObject({
   protocol: z.literal("debate"),
-  /** Debate rounds after the independent first answer (0: plain independent voting). */
-  rounds: z.number().int().min(0).default(2),
-  /** Per round, probability of adopting the most common answer among the peers. */
-  conformity: prob.default(0.3),
-  /** Per round, probability of adopting a uniformly random peer's answer (checked first). */
-  sycophancy: prob.default(0),
-  /**
-   * How the coordinator combines the final answers. majority: more than half of
-   * them, else no answer; plurality: the most common, ties at random.
-   */
-  aggregate: z.enum(["majority", "plurality"]).default("majority"),
-  /**
-   * Seconds an agent waits for its peers' answers in a round before it goes on
-   * with those it has; null: wait until every live peer's answer is in (a lost
-   * message then stalls the debate).
-   */
-  round_timeout_s: z.number().positive().nullable().default(null),
+  rounds: z.number().int().min(0).default(2).meta({
+    description: "debate rounds after the independent first answer (0: plain independent voting)",
+  }),
+  conformity: prob.default(0.3).meta({
+    description: "per round, probability of adopting the most common answer among the peers",
+  }),
+  sycophancy: prob.default(0).meta({
+    description: "per round, probability of adopting a random peer's answer (checked first)",
+  }),
+  aggregate: z.enum(["majority", "plurality"]).default("majority").meta({
+    description:
+      "the coordinator's rule: majority (more than half, else no answer) or plurality (ties at random)",
+  }),
+  round_timeout_s: z.number().positive().nullable().default(null).meta({
+    description:
+      "how long an agent waits for its peers' answers in a round; null: for every live peer (a lost message stalls)",
+  }),
 });
 
-type Options = z.output<typeof schema>;
+// Node name of the coordinator that collects the final answers (not an LLM: it only counts).
+const COORDINATOR = "coordinator";
 
-interface AnswerPayload {
-  item: number;
-  /** The round whose call this answer feeds (1..R). */
-  round: number;
-  /** -1: the sender has no answer (its first call failed). */
-  answer: number;
-}
+type Msgs = {
+  /** An agent's answer on `item`, read by its peers in round `round` (1..R); -1: none. */
+  answer: { item: number; round: number; answer: number; tokens: number };
+  /** An agent's final answer on `item`, to the coordinator. */
+  final: { item: number; answer: number };
+};
 
-interface FinalPayload {
-  item: number;
-  answer: number;
-}
-
-interface Heard {
-  answer: number;
-  tokens: number;
-}
-
-// Where agent i is: the item it debates, the round whose peer answers it awaits
-// (0 while its first call runs), its current answer and context.
-interface AgentState {
-  item: number;
-  round: number;
-  waiting: boolean;
-  answer: number;
-  /** Output tokens of its last call: the size of the answer it sends. */
-  lastOutputTokens: number;
-  /** Tokens of every peer answer it has read on this item (its growing context). */
-  contextTokens: number;
-  /** The round timeout while it waits, if any. */
-  timer: SimEvent | null;
-}
-
-// Multi-agent debate (Du et al. 2023): every agent answers; then, in R synchronous
-// rounds, every agent sends its answer to every other, reads all of theirs (its
-// prompt grows with each round) and keeps its answer or switches under social
-// pressure. A coordinator (not an LLM) collects the final answers and decides.
-class Debate implements Protocol {
-  private readonly n: number;
-  private readonly state: AgentState[] = [];
-  /** inbox[i]: (item, round) key -> what agent i heard from each peer. */
-  private readonly inbox: Map<number, (Heard | undefined)[]>[] = [];
-  private readonly dead: boolean[];
-  private readonly streams: RandomStream[] = [];
-  private readonly tiebreak: RandomStream;
-  private readonly finals: Int32Array[] = [];
-  private readonly responded: Uint8Array[] = [];
-  private readonly decided: boolean[] = [];
-  private readonly roundsRun: Int32Array;
-
-  constructor(
-    private readonly ctx: ProtocolContext,
-    private readonly options: Options,
-  ) {
-    this.n = ctx.agents.length;
-    this.dead = new Array(this.n).fill(false);
-    this.tiebreak = ctx.rng.stream("protocol/debate/tiebreak");
-    const items = questionsOf(ctx).items;
-    this.roundsRun = new Int32Array(items.length);
-    for (let i = 0; i < this.n; i++) {
-      this.state.push({
-        item: 0,
-        round: 0,
-        waiting: false,
-        answer: -1,
-        lastOutputTokens: 0,
-        contextTokens: 0,
-        timer: null,
-      });
-      this.inbox.push(new Map());
-      this.streams.push(ctx.rng.stream(`agent/${i}/debate`));
-    }
-    for (let k = 0; k < items.length; k++) {
-      this.finals.push(new Int32Array(this.n).fill(-1));
-      this.responded.push(new Uint8Array(this.n));
-      this.decided.push(false);
-    }
-  }
-
-  start(): void {
-    const { net, agents } = this.ctx;
-    net.register(COORDINATOR, (msg) => this.onFinal(msg));
-    for (const agent of agents) {
-      net.register(agent.id, (msg) => this.onAnswer(agent, msg));
-      agent.onCrash((a) => this.onCrash(a));
-    }
-    for (const agent of agents) this.begin(agent, 0);
-  }
-
-  private key(item: number, round: number): number {
-    return item * (this.options.rounds + 1) + round;
-  }
-
-  // Round 0 of item k: the agent's own answer, as in independent voting.
-  private begin(agent: MockLLM, k: number): void {
-    const item = questionsOf(this.ctx).items[k];
-    if (item === undefined) return;
-    const s = this.state[agent.index];
-    s.item = k;
-    s.round = 0;
-    s.waiting = false;
-    s.contextTokens = 0;
-    agent.call(
-      {
-        inputTokens: item.promptTokens,
-        pRef: item.pRef,
-        choices: item.choices,
-        label: `${k}/r0`,
-      },
-      (r) => {
-        if (r.error === "crashed") return;
-        if (r.ok) this.ctx.history.propose(k, r.answer);
-        s.answer = r.ok ? r.answer : -1;
-        s.lastOutputTokens = r.outputTokens;
-        this.afterRound(agent, 0);
-      },
-    );
-  }
-
-  // Round r is done for this agent: share its answer for round r+1, or hand in the final one.
-  private afterRound(agent: MockLLM, r: number): void {
-    const s = this.state[agent.index];
-    const k = s.item;
-    if (r > 0 && r > this.roundsRun[k]) {
-      this.ctx.counters.rounds += r - this.roundsRun[k];
-      this.roundsRun[k] = r;
-    }
-    if (r === this.options.rounds) {
-      const payload: FinalPayload = { item: k, answer: s.answer };
-      this.ctx.net.send(agent.id, COORDINATOR, "final", payload, s.lastOutputTokens);
-      this.begin(agent, k + 1);
-      return;
-    }
-    const payload: AnswerPayload = { item: k, round: r + 1, answer: s.answer };
-    for (const peer of this.ctx.agents) {
-      if (peer === agent || this.dead[peer.index]) continue;
-      this.ctx.net.send(agent.id, peer.id, "answer", payload, s.lastOutputTokens);
-    }
-    s.round = r + 1;
-    s.waiting = true;
-    const timeout = this.options.round_timeout_s;
-    if (timeout !== null) s.timer = this.ctx.sim.schedule(timeout, () => this.proceed(agent, true));
-    this.proceed(agent, false);
-  }
-
-  private onAnswer(agent: MockLLM, msg: Message): void {
-    const { item, round, answer } = msg.payload as AnswerPayload;
-    const from = Number(msg.from.slice("agent-".length));
-    const s = this.state[agent.index];
-    // A late answer for a round this agent has already left (or timed out of) is of no use to it.
-    const current = s.waiting ? s.round : s.round + 1;
-    if (item < s.item || (item === s.item && round < current)) return;
-    const key = this.key(item, round);
-    let heard = this.inbox[agent.index].get(key);
-    if (heard === undefined) {
-      heard = new Array(this.n).fill(undefined);
-      this.inbox[agent.index].set(key, heard);
-    }
-    if (heard[from] !== undefined) return;
-    heard[from] = { answer, tokens: msg.tokens };
-    if (item === s.item && round === s.round) this.proceed(agent, false);
-  }
-
-  private onCrash(agent: MockLLM): void {
-    this.dead[agent.index] = true;
-    const own = this.state[agent.index];
-    if (own.timer !== null) this.ctx.sim.cancel(own.timer);
-    own.timer = null;
-    // Peers stop waiting for it, and the coordinator stops expecting its final answers.
-    for (const peer of this.ctx.agents) if (!this.dead[peer.index]) this.proceed(peer, false);
-    for (let k = 0; k < this.decided.length; k++) if (!this.decided[k]) this.tryDecide(k);
-  }
-
-  // Once every live peer's answer for this round is in (or the round timed out):
-  // read them all and answer again.
-  private proceed(agent: MockLLM, timedOut: boolean): void {
-    const s = this.state[agent.index];
-    if (!s.waiting || !agent.isAlive) return;
-    const key = this.key(s.item, s.round);
-    const heard = this.inbox[agent.index].get(key);
-    if (!timedOut) {
-      for (let j = 0; j < this.n; j++) {
-        if (j !== agent.index && !this.dead[j] && heard?.[j] === undefined) return;
-      }
-    }
-    s.waiting = false;
-    if (s.timer !== null) this.ctx.sim.cancel(s.timer);
-    s.timer = null;
-    this.inbox[agent.index].delete(key);
-    const peers: number[] = [];
-    if (heard !== undefined) {
-      for (const h of heard) {
-        if (h === undefined) continue;
-        s.contextTokens += h.tokens;
-        if (h.answer >= 0) peers.push(h.answer);
-      }
-    }
-    const item = questionsOf(this.ctx).items[s.item];
-    const r = s.round;
-    const next = this.revise(agent.index, s.answer, peers, item.choices);
-    agent.call(
-      { inputTokens: item.promptTokens + s.contextTokens, label: `${s.item}/r${r}` },
-      (res) => {
-        if (res.error === "crashed") return;
-        // A failed call leaves the agent with the answer it had.
-        if (res.ok) s.answer = next;
-        s.lastOutputTokens = res.outputTokens;
-        this.afterRound(agent, r);
-      },
-    );
-  }
-
-  // Keep or switch, with four draws every time so an agent's stream stays aligned.
-  private revise(i: number, own: number, peers: readonly number[], choices: number): number {
-    const rng = this.streams[i];
-    const uSycophancy = rng.next();
-    const uConformity = rng.next();
-    const uTie = rng.next();
-    const uPeer = rng.next();
-    if (peers.length === 0) return own;
-    if (uSycophancy < this.options.sycophancy) return peers[Math.floor(uPeer * peers.length)];
-    if (uConformity < this.options.conformity) {
-      const tally = new Array(choices).fill(0);
-      for (const a of peers) tally[a]++;
-      const tied = mostCommon(tally);
-      return tied[Math.floor(uTie * tied.length)];
-    }
-    return own;
-  }
-
-  private onFinal(msg: Message): void {
-    const { item, answer } = msg.payload as FinalPayload;
-    const from = Number(msg.from.slice("agent-".length));
-    if (this.decided[item] || this.responded[item][from]) return;
-    this.responded[item][from] = 1;
-    this.finals[item][from] = answer;
-    this.tryDecide(item);
-  }
-
-  private tryDecide(k: number): void {
-    const responded = this.responded[k];
-    let any = false;
-    for (let i = 0; i < this.n; i++) {
-      if (responded[i]) any = true;
-      else if (!this.dead[i]) return;
-    }
-    // Nobody left to answer and nobody answered: the item stays undecided.
-    if (!any) return;
-    this.decided[k] = true;
-    const tally = new Array(questionsOf(this.ctx).items[k].choices).fill(0);
-    for (const a of this.finals[k]) if (a >= 0) tally[a]++;
-    let answer: number;
-    if (this.options.aggregate === "majority") {
-      answer = majority(tally);
-    } else {
-      const tied = mostCommon(tally);
-      // Always draw, so the stream advances the same way whether or not there is a tie.
-      const pick = this.tiebreak.int(tied.length);
-      answer = tally[tied[0]] > 0 ? tied[pick] : -1;
-    }
-    this.ctx.history.decide(k, COORDINATOR, answer, this.ctx.sim.now);
-    if (this.ctx.trace.enabled) {
-      this.ctx.trace.record({
-        t: this.ctx.sim.now,
-        type: "decide",
-        node: COORDINATOR,
-        item: k,
-        answer,
-        tally,
-      });
-    }
-  }
-}
-
-// The answers with the highest count, in increasing order.
-function mostCommon(tally: readonly number[]): number[] {
-  let best = 0;
-  for (const c of tally) if (c > best) best = c;
-  const tied: number[] = [];
-  for (let a = 0; a < tally.length; a++) if (tally[a] === best) tied.push(a);
-  return tied;
-}
-
+// Multi-agent debate (Du et al. 2023): every agent answers; then, in R synchronous rounds,
+// every agent sends its answer to every other, reads all of theirs (its prompt grows with
+// each round) and keeps its answer or switches under social pressure. A coordinator (not an
+// LLM) collects the final answers and decides. Nobody waits for a node it suspects.
+// Rejoining: a recovered agent joins the first item (from the one it had reached) whose
+// first-round answers it holds from every peer it trusts and believes to be debating (the
+// next item they begin: they send a trusted agent everything) and debates from there on. Its
+// peers and the coordinator wait for it again from the first item it sends them something on.
 /** `debate`: agents answer, then revise over R all-to-all rounds; a coordinator takes the vote. */
 export const debate: ProtocolModule<typeof schema> = {
   name: "debate",
@@ -322,5 +52,154 @@ export const debate: ProtocolModule<typeof schema> = {
     "agents answer, then exchange answers all-to-all for R synchronous rounds, conforming or deferring to peers; final vote",
   schema,
   tasks: ["questions"],
-  create: (ctx, options) => new Debate(ctx, options),
+  extraNodes: [COORDINATOR],
+  example: "scenarios/debate.yaml",
+  law: {
+    fits: {
+      messages: (team) => ({
+        params: { topology: "all-to-all", rounds: team.rounds },
+        extraPerItem: (n) => n,
+        notes: ["debate: plus n final answers per item to the coordinator (not in the law)"],
+      }),
+      tokens: (team) => ({ params: { topology: "debate", rounds: team.rounds } }),
+    },
+    none: "peer pressure makes the votes dependent round by round (opinion dynamics)",
+  },
+  create: (rt, options) => {
+    const agents = rt.nodes<Msgs>();
+    const coordinator = rt.node<Msgs>(COORDINATOR);
+    const items = rt.questions.items;
+    const n = agents.length;
+    const R = options.rounds;
+    const tiebreak = rt.stream("protocol/debate/tiebreak");
+    const counts = items.map((q) => q.choices);
+    const ballots = new VoteCollector(n, counts, options.aggregate, tiebreak);
+    const roundsRun = new Int32Array(items.length);
+    const key = (item: number, round: number) => item * (R + 1) + round;
+    const debater = (node: Node<Msgs>) => {
+      const detector = rt.detector(node);
+      const rng = rt.stream(`agent/${node.index}/debate`);
+      // Volatile state, lost in a crash but for `item` (where a recovered agent looks for a debate).
+      let item = 0;
+      let useFrom = 1; // the first round of `item` whose answers are still of use (earlier: late)
+      let inbox = new Map<number, (Msgs["answer"] | undefined)[]>(); // (item, round) -> by peer
+      let joined: number[] = new Array(n).fill(0); // peer j debates from item joined[j] (∞: unknown)
+      let wake: ((v: unknown) => void) | null = null; // resumes its wait, to check again
+      // Whether it holds round `round`'s answer on item k from every peer it waits for.
+      const complete = (k: number, round: number): boolean => {
+        const heard = inbox.get(key(k, round));
+        const waitsFor = (p: Node) => p !== node && !detector.suspects(p) && joined[p.index] <= k;
+        return agents.every((p) => !waitsFor(p) || heard?.[p.index] !== undefined);
+      };
+      // Waits until `ready()` holds (checked again whenever the agent is woken) or `timeoutS` passes.
+      function* until(ready: () => boolean, timeoutS: number | null): ProcessBody {
+        const timer = timeoutS === null ? null : node.after(timeoutS, () => wake?.("timeout"));
+        while (!ready()) {
+          const why = yield {
+            start: (resume) => {
+              wake = resume;
+              return PENDING;
+            },
+            cancel: () => {},
+          };
+          if (why === "timeout") break;
+        }
+        timer?.cancel();
+      }
+      // Keep or switch, with four draws every time so an agent's stream stays aligned.
+      const revise = (own: number, peers: readonly number[], m: number): number => {
+        const [uSycophancy, uConformity, uTie, uPeer] = [0, 0, 0, 0].map(() => rng.next());
+        if (peers.length === 0) return own;
+        if (uSycophancy < options.sycophancy) return peers[Math.floor(uPeer * peers.length)];
+        if (uConformity < options.conformity) {
+          const tally: number[] = new Array(m).fill(0);
+          for (const a of peers) tally[a]++;
+          const top = Math.max(...tally);
+          const tied = tally.flatMap((c, a) => (c === top ? [a] : []));
+          return tied[Math.floor(uTie * tied.length)];
+        }
+        return own;
+      };
+      // Item after item: answer alone (round 0), then R rounds of sharing the answer, reading
+      // every peer's and answering again; the last answer goes to the coordinator. A recovered
+      // agent starts from fresh volatile state and first waits for an item it can join.
+      function* run(joining: boolean): ProcessBody {
+        if (joining) [useFrom, inbox, joined, wake] = [1, new Map(), new Array(n).fill(0), null];
+        const joinAt = () => items.findIndex((_, k) => k >= item && (R === 0 || complete(k, 1)));
+        let first = item;
+        if (joining) yield* until(() => (first = joinAt()) >= 0, null);
+        for (let k = first; k < items.length; k++) {
+          const { promptTokens, pRef, choices } = items[k];
+          [item, useFrom] = [k, 1];
+          let r = yield* node.call({ inputTokens: promptTokens, pRef, choices, label: `${k}/r0` });
+          if (r.ok) rt.history.propose(k, r.answer);
+          let answer = r.ok ? r.answer : -1;
+          let context = 0;
+          for (let round = 1; round <= R; round++) {
+            const mine = { item: k, round, answer, tokens: r.outputTokens };
+            const trusted = agents.filter((p) => !detector.suspects(p));
+            node.broadcast("answer", mine, mine.tokens, trusted);
+            yield* until(() => complete(k, round), options.round_timeout_s);
+            const heard = (inbox.get(key(k, round)) ?? []).filter((h) => h !== undefined);
+            inbox.delete(key(k, round));
+            useFrom = round + 1;
+            for (const h of heard) context += h.tokens;
+            const peers = heard.map((h) => h.answer).filter((a) => a >= 0);
+            const next = revise(answer, peers, choices);
+            r = yield* node.call({ inputTokens: promptTokens + context, label: `${k}/r${round}` });
+            // A failed call leaves the agent with the answer it had.
+            if (r.ok) answer = next;
+            rt.counters.rounds += Math.max(0, round - roundsRun[k]);
+            roundsRun[k] = Math.max(roundsRun[k], round);
+          }
+          node.send(coordinator, "final", { item: k, answer }, r.outputTokens);
+        }
+        item = items.length;
+        detector.stop();
+      }
+      detector.onChange((p, suspected) => {
+        if (!suspected) joined[p.index] = Number.POSITIVE_INFINITY;
+        wake?.(0);
+      });
+      node.on("answer", (a, p) => {
+        joined[p.index] = Math.min(joined[p.index], a.item);
+        // A late answer for a round this agent has already left (or timed out of) is of no use to it.
+        if (a.item < item || (a.item === item && a.round < useFrom)) return;
+        const heard = inbox.get(key(a.item, a.round)) ?? new Array(n);
+        inbox.set(key(a.item, a.round), heard);
+        heard[p.index] = a;
+        wake?.(0);
+      });
+      return { start: () => node.spawn(run(false)), recover: () => node.spawn(run(true)) };
+    };
+    const debaters = agents.map(debater);
+
+    // The coordinator's view: from[i], the first item it expects agent i's final answer on.
+    const from: number[] = new Array(n).fill(0);
+    const detector = rt.detector(coordinator);
+    const tryDecide = (k: number): void => {
+      const missing = (a: Node) => !ballots.hasVoted(k, a.index) && from[a.index] <= k;
+      // Nobody left to answer and nobody answered: the item stays undecided.
+      if (agents.some((a) => missing(a) && !detector.suspects(a)) || ballots.responses(k) === 0)
+        return;
+      const tally = ballots.tally(k);
+      // A plurality always draws, even when no final answer carries an answer.
+      if (options.aggregate === "plurality" && Math.max(...tally) === 0) tiebreak.int(tally.length);
+      rt.decide(coordinator, k, ballots.decide(k), { tally });
+      if (ballots.done) detector.stop();
+    };
+    coordinator.on("final", ({ item, answer }, a) => {
+      from[a.index] = Math.min(from[a.index], item);
+      if (ballots.add(item, a.index, answer)) tryDecide(item);
+    });
+    detector.onChange((a, suspected) => {
+      if (!suspected) from[a.index] = Number.POSITIVE_INFINITY;
+      else for (let k = 0; k < items.length; k++) if (!ballots.isDecided(k)) tryDecide(k);
+    });
+    return {
+      start: () => debaters.forEach((d) => d.start()),
+      // The coordinator keeps its ballots and only reacts: nothing to restart.
+      recover: (node) => debaters[node.index]?.recover(),
+    };
+  },
 };

@@ -1,57 +1,49 @@
 import { z } from "zod";
-import type { MockLLM } from "../agents/MockLLM.js";
-import type { RandomStream } from "../core/Rng.js";
-import type { SimEvent } from "../core/Simulation.js";
-import type { Message } from "../net/Network.js";
-import type { WorkGraph } from "../tasks/WorkGraph.js";
-import { executeSubtask, type SubtaskOutcome } from "./executeSubtask.js";
-import type { Protocol, ProtocolContext, ProtocolModule } from "./Protocol.js";
-import { workGraphOf } from "./taskOf.js";
+import { doSubtask, type SubtaskOutcome } from "../runtime/doSubtask.js";
+import type { Timer } from "../runtime/Node.js";
+import type { Protocol, Runtime } from "../runtime/Runtime.js";
+import type { ProtocolModule } from "./Protocol.js";
 
 const schema = z.strictObject({
   protocol: z.literal("decentralized"),
-  /**
-   * asynchronous: every agent claims its next subtask as soon as it is free;
-   * synchronous: the paper's setup, rounds of one LLM call per agent ending at a barrier.
-   */
-  rounds: z.enum(["synchronous", "asynchronous"]).default("asynchronous"),
-  /** first: the lowest claimable subtask in topological order; random: uniform among the first `pick_window`. */
-  pick: z.enum(["first", "random"]).default("random"),
-  /** How many of the first claimable subtasks a `random` pick chooses among. */
-  pick_window: z.number().int().min(1).default(3),
-  /** Size of a claim broadcast (tokens). */
-  claim_tokens: z.number().int().min(0).default(20),
-  /** Output tokens of the "look at the board" call of an idle agent in a synchronous round. */
-  idle_call_tokens: z.number().int().min(1).default(50),
-  /** A claim with no completion for this long is presumed dead and may be claimed again. */
-  claim_timeout_s: z.number().positive().default(600),
+  rounds: z.enum(["synchronous", "asynchronous"]).default("asynchronous").meta({
+    description:
+      "asynchronous: an agent claims its next subtask once free; synchronous (the paper's): rounds of one call per agent, then a barrier",
+  }),
+  pick: z.enum(["first", "random"]).default("random").meta({
+    description:
+      "first: the first claimable subtask in topological order; random: uniform among the first pick_window",
+  }),
+  pick_window: z.number().int().min(1).default(3).meta({
+    description: "how many of the first claimable subtasks a random pick chooses among",
+  }),
+  claim_tokens: z
+    .number()
+    .int()
+    .min(0)
+    .default(20)
+    .meta({ description: "a claim's size (tokens)" }),
+  idle_call_tokens: z.number().int().min(1).default(50).meta({
+    description: "output tokens of an idle agent's look at the board in a synchronous round",
+  }),
+  claim_timeout_s: z.number().positive().default(600).meta({
+    description: "a claim with no completion this long is presumed dead and may be claimed again",
+  }),
 });
 
 type Options = z.output<typeof schema>;
 
-interface Claim {
-  agent: number;
-  at: number;
-}
+/** Node name of the shared repository (the true board; in synchronous mode also the round barrier). */
+export const BOARD = "board";
 
-/** One agent's copy of the task board: only what has been delivered to it. */
-interface BoardCopy {
-  done: Uint8Array;
-  claim: (Claim | null)[];
-}
+type Claim = { agent: number; at: number };
 
-interface ClaimPayload {
-  item: number;
-  agent: number;
-  at: number;
-}
-
-interface DonePayload {
-  item: number;
-}
-
-// Floating-point slack for "the timeout has passed" at a timer scheduled for exactly then.
-const EPS = 1e-9;
+type Msgs = {
+  /** The sender claimed `item` at time `at`. */
+  claim: { item: number; at: number };
+  /** The sender's output of `item` was accepted. */
+  done: { item: number };
+};
 
 // Leaderless peers claim subtasks from an eventually consistent task board.
 // Each agent decides from its own copy, which messages update with network
@@ -60,336 +52,208 @@ const EPS = 1e-9;
 // accepts; every later concurrent claimant's work is thrown away when it
 // finishes. Accepting the first claim rather than the first finished output
 // keeps duplicate work a pure loss: racing copies of a subtask would otherwise
-// hedge the call latency and beat the work-span bound.
-class Decentralized implements Protocol {
-  private readonly n: number;
-  private readonly graph: WorkGraph;
-  private readonly copies: BoardCopy[] = [];
-  private readonly accepted: Uint8Array;
-  private readonly acceptedAt: Float64Array;
+// hedge the call latency and beat the work-span bound. The repository learns of
+// crashes by its failure detector: a crashed peer's claims die with it.
+//
+// Rejoining: a recovered peer has lost what it was doing; it pulls the
+// repository (the subtasks accepted so far) into its copy, drops its own claims
+// and claims again (asynchronous: at once; synchronous: from the next round).
+function create(rt: Runtime, options: Options): Protocol {
+  const graph = rt.workGraph;
+  const nodes = rt.nodes<Msgs>();
+  const board = rt.node<Msgs>(BOARD);
+  const detector = rt.detector(board);
+  const m = graph.size;
+  // Each agent's copy of the board: which subtasks are done, the newest claim of each.
+  const done = nodes.map(() => new Uint8Array(m));
+  const claims = nodes.map(() => new Array<Claim | null>(m).fill(null));
+  const accepted = new Uint8Array(m);
+  const acceptedAt = new Float64Array(m).fill(Number.NaN);
   /** Live claims of each subtask on the true board, earliest first (the first one holds it). */
-  private readonly working: Claim[][];
-  private readonly busy: boolean[];
-  private readonly stopped: boolean[];
-  private readonly wake: (SimEvent | null)[];
-  private readonly picks: RandomStream[];
-  /** Subtasks sharing each file, for file conflicts. */
-  private readonly sharers: number[][];
-  private readonly fileConflicts = new Set<string>();
-  private readonly boardTokens: number;
-  // Synchronous rounds.
-  private outstanding = 0;
-  private roundHadWork = false;
-  private changedDuringRound = false;
-  private inRound = false;
-  private dormant = false;
-  private nextRound: SimEvent | null = null;
+  const working: Claim[][] = Array.from({ length: m }, () => []);
+  // Busy: a call in flight, or for good after a prompt that can never fit.
+  const busy = nodes.map(() => false);
+  const wake: (Timer | null)[] = nodes.map(() => null);
+  const picks = nodes.map((node) => rt.stream(`agent/${node.index}/pick`));
+  const sync = options.rounds === "synchronous";
+  // Synchronous rounds: who the barrier still waits for (null between rounds),
+  // whether to go on at once, whether nothing can happen until a copy changes.
+  let round: Set<number> | null = null;
+  let again = false;
+  let dormant = false;
+  let nextRound: Timer | null = null;
 
-  constructor(
-    private readonly ctx: ProtocolContext,
-    private readonly options: Options,
-  ) {
-    this.n = ctx.agents.length;
-    this.graph = workGraphOf(ctx);
-    const m = this.graph.size;
-    for (let i = 0; i < this.n; i++) {
-      this.copies.push({ done: new Uint8Array(m), claim: new Array(m).fill(null) });
-    }
-    this.accepted = new Uint8Array(m);
-    this.acceptedAt = new Float64Array(m).fill(Number.NaN);
-    this.working = Array.from({ length: m }, () => []);
-    this.busy = new Array(this.n).fill(false);
-    this.stopped = new Array(this.n).fill(false);
-    this.wake = new Array(this.n).fill(null);
-    this.picks = ctx.agents.map((a) => ctx.rng.stream(`agent/${a.index}/pick`));
-    const byFile = new Map<string, number[]>();
-    for (const s of this.graph.subtasks) {
-      for (const f of s.files) {
-        const list = byFile.get(f);
-        if (list === undefined) byFile.set(f, [s.index]);
-        else list.push(s.index);
-      }
-    }
-    this.sharers = this.graph.subtasks.map((s) => {
-      const out: number[] = [];
-      for (const f of s.files)
-        for (const k of byFile.get(f) ?? []) if (k !== s.index && !out.includes(k)) out.push(k);
-      return out.sort((a, b) => a - b);
-    });
-    // An idle look at the board reads one line per subtask.
-    this.boardTokens = Math.max(1, options.claim_tokens * m);
-  }
-
-  start(): void {
-    const { net, agents } = this.ctx;
-    for (const agent of agents) net.register(agent.id, (msg) => this.onMessage(agent.index, msg));
-    if (this.options.rounds === "synchronous") {
-      this.startRound();
-    } else {
-      for (const agent of agents) this.tryWork(agent.index);
-    }
-  }
-
-  // --- the board copies ---------------------------------------------------
-
-  private onMessage(i: number, msg: Message): void {
-    const copy = this.copies[i];
-    let changed = false;
-    if (msg.kind === "claim") {
-      const c = msg.payload as ClaimPayload;
-      const known = copy.claim[c.item];
+  const changed = (i: number) => {
+    if (!sync) {
+      if (!busy[i]) tryWork(i);
+    } else if (round !== null) again = true;
+    else if (dormant) scheduleRound(0);
+  };
+  for (const node of nodes) {
+    const i = node.index;
+    node.on("claim", ({ item, at }, from) => {
+      const known = claims[i][item];
       // The newest claim is the best evidence that someone is still on it.
-      if (copy.done[c.item] === 0 && (known === null || c.at > known.at)) {
-        copy.claim[c.item] = { agent: c.agent, at: c.at };
-        changed = true;
-      }
-    } else {
-      const d = msg.payload as DonePayload;
-      if (copy.done[d.item] === 0) {
-        copy.done[d.item] = 1;
-        changed = true;
-      }
-    }
-    if (!changed) return;
-    if (this.options.rounds === "asynchronous") {
-      if (!this.busy[i] && !this.stopped[i] && this.ctx.agents[i].isAlive) this.tryWork(i);
-    } else if (this.inRound) {
-      this.changedDuringRound = true;
-    } else if (this.dormant) {
-      this.scheduleRound(this.ctx.sim.now);
-    }
+      if (done[i][item] === 1 || (known !== null && at <= known.at)) return;
+      claims[i][item] = { agent: from.index, at };
+      changed(i);
+    });
+    node.on("done", ({ item }) => {
+      if (done[i][item] === 1) return;
+      done[i][item] = 1;
+      changed(i);
+    });
   }
 
-  private allDone(i: number): boolean {
-    const done = this.copies[i].done;
-    for (let k = 0; k < done.length; k++) if (done[k] === 0) return false;
-    return true;
-  }
-
-  private depsDone(i: number, k: number): boolean {
-    const done = this.copies[i].done;
-    for (const d of this.graph.subtasks[k].deps) if (done[d] === 0) return false;
-    return true;
-  }
-
-  private isStale(c: Claim): boolean {
-    return this.ctx.sim.now - c.at >= this.options.claim_timeout_s - EPS;
-  }
+  /** How long until agent i may claim subtask k by its copy (Infinity: done, or waiting for dependencies). */
+  const wait = (i: number, k: number): number => {
+    if (done[i][k] === 1 || graph.subtasks[k].deps.some((d) => done[i][d] === 0))
+      return Number.POSITIVE_INFINITY;
+    const c = claims[i][k];
+    // Someone else's claim blocks it until it goes stale.
+    return c === null || c.agent === i ? 0 : Math.max(c.at + options.claim_timeout_s - rt.now, 0);
+  };
 
   /** The subtask agent i claims next according to its copy, or -1. */
-  private choose(i: number): number {
-    const copy = this.copies[i];
-    const want = this.options.pick === "first" ? 1 : this.options.pick_window;
+  const choose = (i: number): number => {
+    const want = options.pick === "first" ? 1 : options.pick_window;
     const candidates: number[] = [];
-    for (const k of this.graph.order) {
-      if (copy.done[k] === 1 || !this.depsDone(i, k)) continue;
-      const c = copy.claim[k];
-      if (c !== null && c.agent !== i && !this.isStale(c)) continue;
-      candidates.push(k);
-      if (candidates.length === want) break;
-    }
+    // (1e-9: floating-point slack for a claim going stale at a timer scheduled for exactly then)
+    for (const k of graph.order) if (wait(i, k) <= 1e-9 && candidates.push(k) === want) break;
     if (candidates.length === 0) return -1;
-    if (this.options.pick === "first") return candidates[0];
-    return candidates[this.picks[i].int(candidates.length)];
-  }
+    return options.pick === "first" ? candidates[0] : candidates[picks[i].int(candidates.length)];
+  };
+  const untilStale = (i: number) => Math.min(...graph.subtasks.map((s) => wait(i, s.index)));
 
-  /** When the earliest claim blocking agent i goes stale (Infinity if none does). */
-  private earliestStale(i: number): number {
-    const copy = this.copies[i];
-    let t = Number.POSITIVE_INFINITY;
-    for (let k = 0; k < copy.done.length; k++) {
-      const c = copy.claim[k];
-      if (copy.done[k] === 1 || c === null || c.agent === i || !this.depsDone(i, k)) continue;
-      t = Math.min(t, c.at + this.options.claim_timeout_s);
-    }
-    return t;
-  }
-
-  // --- claiming and working ------------------------------------------------
-
-  private claim(i: number, k: number): void {
-    const { net, sim, agents, counters } = this.ctx;
+  /** Agent i claims subtask k on the true board and to every peer, and does it. */
+  const take = (i: number, k: number, then: () => void) => {
     // Someone else is already on it, or it is already done: a concurrent claim.
-    const live = this.working[k].some((c) => c.agent !== i && agents[c.agent].isAlive);
-    if (this.accepted[k] === 1 || live) counters.conflicts++;
-    const at = sim.now;
-    this.working[k].push({ agent: i, at });
-    this.copies[i].claim[k] = { agent: i, at };
-    const payload: ClaimPayload = { item: k, agent: i, at };
-    for (let j = 0; j < this.n; j++) {
-      if (j !== i)
-        net.send(agents[i].id, agents[j].id, "claim", payload, this.options.claim_tokens);
-    }
-  }
-
-  private work(i: number, k: number, then: () => void): void {
-    const agent = this.ctx.agents[i];
-    this.busy[i] = true;
-    const started = this.ctx.sim.now;
-    executeSubtask(this.ctx, agent, this.graph.subtasks[k], (o) => {
-      this.finish(agent, k, started, o);
+    if (accepted[k] === 1 || working[k].some((c) => c.agent !== i)) rt.counters.conflicts++;
+    const claim = { agent: i, at: rt.now };
+    working[k].push(claim);
+    claims[i][k] = claim;
+    nodes[i].broadcast("claim", { item: k, at: claim.at }, options.claim_tokens);
+    busy[i] = true;
+    doSubtask(rt, nodes[i], graph.subtasks[k], (o) => {
+      busy[i] = false;
+      finish(i, k, claim.at, o);
       then();
     });
-  }
+  };
 
-  private finish(agent: MockLLM, k: number, started: number, o: SubtaskOutcome): void {
-    const { net, sim, history, counters, agents } = this.ctx;
-    const i = agent.index;
-    this.busy[i] = false;
-    const w = this.working[k];
-    const owner = w[0];
-    w.splice(
-      w.findIndex((c) => c.agent === i),
-      1,
-    );
-    const copy = this.copies[i];
-    if (!o.ok) {
-      // Crashed (its claim dies with it, the next claimant inherits the subtask)
-      // or the prompt can never fit: give it up.
-      const c = copy.claim[k];
-      if (c !== null && c.agent === i) copy.claim[k] = null;
-      if (agent.isAlive) this.stopped[i] = true;
-      return;
-    }
+  const finish = (i: number, k: number, started: number, o: SubtaskOutcome) => {
+    const [owner] = working[k];
+    working[k] = working[k].filter((c) => c.agent !== i);
+    // The prompt can never fit: the agent gives up (its claim goes stale and is taken over).
+    if (!o.ok) return void (busy[i] = true);
     const answer = o.correct ? 0 : 1;
-    history.propose(k, answer);
-    if (this.accepted[k] === 1) {
-      // Done already (its copy had not heard): the output is thrown away.
-      counters.rework++;
-      copy.done[k] = 1;
+    rt.history.propose(k, answer);
+    if (accepted[k] === 1 || (owner !== undefined && owner.agent !== i)) {
+      // Done already (its copy had not heard), or an earlier claim holds the
+      // subtask's file: the output is thrown away, even if it is finished first,
+      // and the agent now knows.
+      rt.counters.rework++;
+      if (accepted[k] === 1) done[i][k] = 1;
+      else claims[i][k] = owner;
       return;
     }
-    if (owner.agent !== i) {
-      // An earlier claim holds the subtask's file: this output is thrown away,
-      // even if it is finished first, and the agent now knows who holds it.
-      counters.rework++;
-      copy.claim[k] = { agent: owner.agent, at: owner.at };
-      return;
-    }
-    this.accepted[k] = 1;
-    this.acceptedAt[k] = sim.now;
-    history.decide(k, agent.id, answer, sim.now);
-    this.countFileConflicts(k, started);
-    copy.done[k] = 1;
-    const payload: DonePayload = { item: k };
-    for (let j = 0; j < this.n; j++) {
-      if (j !== i) net.send(agent.id, agents[j].id, "done", payload, o.outputTokens);
-    }
-  }
+    // Two subtasks that write the same file and were done over overlapping
+    // intervals conflict; the later one to finish counts the pair.
+    const files = graph.subtasks[k].files;
+    for (const s of graph.subtasks)
+      if (acceptedAt[s.index] > started && s.files.some((f) => files.includes(f)))
+        rt.counters.conflicts++;
+    accepted[k] = 1;
+    acceptedAt[k] = rt.now;
+    rt.history.decide(k, nodes[i].name, answer, rt.now);
+    done[i][k] = 1;
+    nodes[i].broadcast("done", { item: k }, o.outputTokens);
+    if (accepted.every((a) => a === 1)) detector.stop();
+  };
 
-  // Two subtasks that write the same file and were done over overlapping
-  // intervals conflict; the later one to finish counts the pair, once.
-  private countFileConflicts(k: number, started: number): void {
-    for (const j of this.sharers[k]) {
-      if (this.accepted[j] === 0 || !(this.acceptedAt[j] > started)) continue;
-      const key = j < k ? `${j}:${k}` : `${k}:${j}`;
-      if (this.fileConflicts.has(key)) continue;
-      this.fileConflicts.add(key);
-      this.ctx.counters.conflicts++;
-    }
-  }
+  // Asynchronous: a peer claims its next subtask as soon as it is free; idle, it
+  // waits for a message that changes its copy, or for a blocking claim to go stale.
+  const tryWork = (i: number) => {
+    wake[i]?.cancel();
+    const k = choose(i);
+    if (k >= 0) return take(i, k, () => !busy[i] && tryWork(i));
+    const dt = untilStale(i);
+    if (dt < Number.POSITIVE_INFINITY) wake[i] = nodes[i].after(dt, () => !busy[i] && tryWork(i));
+  };
 
-  // --- asynchronous mode ---------------------------------------------------
+  // Synchronous: rounds of one call per peer (a look at the board if it finds
+  // nothing to claim), ending at a barrier.
+  const scheduleRound = (dt: number) => {
+    nextRound?.cancel();
+    dormant = false;
+    nextRound = board.after(dt, startRound);
+  };
 
-  private tryWork(i: number): void {
-    const { sim } = this.ctx;
-    const timer = this.wake[i];
-    if (timer !== null) {
-      sim.cancel(timer);
-      this.wake[i] = null;
-    }
-    if (this.allDone(i)) {
-      this.stopped[i] = true;
-      return;
-    }
-    const k = this.choose(i);
-    if (k < 0) {
-      // Idle until a message changes the copy, or until a blocking claim goes stale.
-      const t = this.earliestStale(i);
-      if (t < Number.POSITIVE_INFINITY) {
-        this.wake[i] = sim.scheduleAt(Math.max(t, sim.now), () => {
-          this.wake[i] = null;
-          if (!this.busy[i] && !this.stopped[i] && this.ctx.agents[i].isAlive) this.tryWork(i);
-        });
-      }
-      return;
-    }
-    this.claim(i, k);
-    this.work(i, k, () => {
-      if (!this.stopped[i] && this.ctx.agents[i].isAlive) this.tryWork(i);
-    });
-  }
-
-  // --- synchronous mode ----------------------------------------------------
-
-  private scheduleRound(at: number): void {
-    const { sim } = this.ctx;
-    if (this.nextRound !== null) sim.cancel(this.nextRound);
-    this.dormant = false;
-    // After any message delivered at the same instant, so the round sees it.
-    this.nextRound = sim.scheduleAt(at, () => this.startRound(), 1);
-  }
-
-  private startRound(): void {
-    const { agents, counters } = this.ctx;
-    this.nextRound = null;
-    this.dormant = false;
+  const startRound = () => {
+    dormant = false;
     const workers: [number, number][] = [];
     const idlers: number[] = [];
-    for (const agent of agents) {
-      const i = agent.index;
-      if (!agent.isAlive || this.stopped[i]) continue;
-      if (this.allDone(i)) {
-        this.stopped[i] = true;
-        continue;
-      }
-      const k = this.choose(i);
+    for (const node of nodes) {
+      const i = node.index;
+      if (detector.suspects(node) || busy[i] || done[i].every((d) => d === 1)) continue;
+      const k = choose(i);
       if (k < 0) idlers.push(i);
       else workers.push([i, k]);
     }
     if (workers.length + idlers.length === 0) return;
-    counters.rounds++;
-    this.inRound = true;
-    this.roundHadWork = workers.length > 0;
-    this.changedDuringRound = false;
-    this.outstanding = workers.length + idlers.length;
+    rt.counters.rounds++;
+    round = new Set([...workers.map(([i]) => i), ...idlers]);
+    again = workers.length > 0;
     // Everyone picks from the board as it was at the start of the round, then claims.
-    for (const [i, k] of workers) this.claim(i, k);
-    for (const [i, k] of workers) this.work(i, k, () => this.arrive());
+    for (const [i, k] of workers) take(i, k, () => arrive(i));
+    const look = { inputTokens: Math.max(1, options.claim_tokens * m), label: "board" };
     for (const i of idlers) {
-      agents[i].call(
-        {
-          inputTokens: this.boardTokens,
-          outputTokens: this.options.idle_call_tokens,
-          label: "board",
-        },
-        () => this.arrive(),
-      );
+      busy[i] = true;
+      nodes[i].call({ ...look, outputTokens: options.idle_call_tokens }, () => {
+        busy[i] = false;
+        arrive(i);
+      });
     }
-  }
+  };
 
-  // The barrier: the round ends when the slowest call has returned.
-  private arrive(): void {
-    if (--this.outstanding > 0) return;
-    this.inRound = false;
-    const { sim, agents } = this.ctx;
-    if (this.roundHadWork || this.changedDuringRound) {
-      this.scheduleRound(sim.now);
-      return;
-    }
+  // The barrier: the round ends when the slowest call has returned (or its caller is down).
+  const arrive = (i: number) => {
+    if (round === null || !round.delete(i) || round.size > 0) return;
+    round = null;
+    if (again) return scheduleRound(0);
     // Nobody could do anything: wait for a message that changes a copy, or a stale claim.
-    this.dormant = true;
-    let t = Number.POSITIVE_INFINITY;
-    for (const agent of agents) {
-      if (agent.isAlive && !this.stopped[agent.index])
-        t = Math.min(t, this.earliestStale(agent.index));
-    }
-    if (t < Number.POSITIVE_INFINITY) {
-      this.scheduleRound(Math.max(t, sim.now));
-      this.dormant = true;
-    }
-  }
+    const idle = nodes.filter((node) => !detector.suspects(node) && !busy[node.index]);
+    const dt = Math.min(...idle.map((node) => untilStale(node.index)));
+    if (dt < Number.POSITIVE_INFINITY) scheduleRound(dt);
+    dormant = true;
+  };
+
+  // A peer known to be down: its claims die with it and the barrier stops waiting for it.
+  const forget = (i: number) => {
+    for (let k = 0; k < m; k++) working[k] = working[k].filter((c) => c.agent !== i);
+    arrive(i);
+  };
+  detector.onChange((node, suspected) => {
+    if (suspected) forget(node.index);
+    else if (sync && dormant) scheduleRound(0);
+  });
+
+  return {
+    start: () => (sync ? startRound() : nodes.forEach((node) => tryWork(node.index))),
+    recover: (node) => {
+      const i = node.index;
+      busy[i] = false;
+      forget(i);
+      done[i].set(accepted);
+      claims[i] = claims[i].map((c) => (c?.agent === i ? null : c));
+      if (!sync) tryWork(i);
+      else if (dormant) scheduleRound(0);
+    },
+  };
 }
+
+// Speedup laws count the agents that do subtasks: every one.
+const everyone = () => ({ notes: ["decentralized: every agent works (the law's n = n)"] });
 
 /** `decentralized`: leaderless peers claim subtasks from an eventually consistent board (the paper's decentralized mode). */
 export const decentralized: ProtocolModule<typeof schema> = {
@@ -398,5 +262,11 @@ export const decentralized: ProtocolModule<typeof schema> = {
     "leaderless peers claim subtasks from an eventually consistent board; concurrent claims conflict",
   schema,
   tasks: ["workgraph"],
-  create: (ctx, options) => new Decentralized(ctx, options),
+  extraNodes: [BOARD],
+  example: "scenarios/decentralized.yaml",
+  law: {
+    fits: { amdahl: everyone, "work-span": everyone },
+    none: "conflicts and rework on an eventually consistent board depend on timing and delays",
+  },
+  create,
 };

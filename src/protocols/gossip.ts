@@ -1,30 +1,27 @@
 import { z } from "zod";
-import type { MockLLM } from "../agents/MockLLM.js";
-import type { RandomStream } from "../core/Rng.js";
-import type { Message } from "../net/Network.js";
-import type { Protocol, ProtocolContext, ProtocolModule } from "./Protocol.js";
-import { questionsOf } from "./taskOf.js";
+import type { Node } from "../runtime/Node.js";
+import type { ProcessBody } from "../runtime/Process.js";
+import type { ProtocolModule } from "./Protocol.js";
 
 const schema = z.strictObject({
   protocol: z.literal("gossip"),
-  /** Length of one synchronous gossip round (s): every live agent starts one push-pull per round. */
-  round_s: z.number().positive().default(1),
-  /**
-   * rounds: every agent gossips exactly `rounds` rounds per item, then decides;
-   * converged: an agent decides once its known set has not changed for
-   * `quiet_rounds` rounds and it knows the entries of a majority of the team
-   * (floor(n/2) + 1), and gives up on the item (no decision) after `max_rounds`.
-   */
-  until: z.enum(["rounds", "converged"]).default("rounds"),
-  /** Gossip rounds per item with `until: rounds`; default ceil(log2 n) + 3, i.e. O(log n). */
-  rounds: z.number().int().min(1).optional(),
-  /** With `until: converged`: rounds without news before an agent decides. */
-  quiet_rounds: z.number().int().min(1).default(3),
-  /** With `until: converged`: an agent that has not converged after this many rounds gives up. */
-  max_rounds: z.number().int().min(1).default(30),
+  round_s: z.number().positive().default(1).meta({
+    description: "length of a gossip round (s): every live agent starts one push-pull per round",
+  }),
+  until: z.enum(["rounds", "converged"]).default("rounds").meta({
+    description:
+      "rounds: decide after `rounds` rounds per item; converged: once a majority is known and quiet_rounds bring no news (give up after max_rounds)",
+  }),
+  rounds: z.number().int().min(1).optional().meta({
+    description: "gossip rounds per item with until: rounds (default ceil(log2 n) + 3)",
+  }),
+  quiet_rounds: z.number().int().min(1).default(3).meta({
+    description: "with until: converged, rounds without news before an agent decides",
+  }),
+  max_rounds: z.number().int().min(1).default(30).meta({
+    description: "with until: converged, rounds after which an agent gives up on the item",
+  }),
 });
-
-type Options = z.output<typeof schema>;
 
 /** Size of one vote {agent -> answer} inside a gossip message (tokens). */
 export const VOTE_TOKENS = 5;
@@ -39,325 +36,28 @@ export function defaultRounds(n: number): number {
   return Math.ceil(Math.log2(Math.max(1, n))) + 3;
 }
 
-interface GossipPayload {
-  item: number;
-  /** votes[j] = what the sender says agent j answered (UNKNOWN if it does not know). */
-  votes: Int32Array;
-}
+/** votes[j] = what the sender says agent j answered on `item` (UNKNOWN if it does not know). */
+type Votes = { item: number; votes: Int32Array };
+type Msgs = { push: Votes; pull: Votes };
 
-/** One item's gossip: who takes part, where each agent stands, what each knows. */
-interface ItemState {
-  /** known[i][j]: agent i's value for agent j's vote. */
-  known: Int32Array[];
-  /** count[i]: entries agent i knows. */
-  count: number[];
-  /** The agent's LLM call on this item has returned (it has its own entry). */
-  answered: Uint8Array;
-  /** Gossip started (every live agent answered). */
-  started: boolean;
-  /** The agent has left the item's gossip (decided or gave up); it still answers pushes. */
-  finished: Uint8Array;
-  /** Rounds in a row without news but with proof of being in sync (see endRound). */
-  quiet: number[];
-  lastCount: number[];
-  /** In this round the agent had an exchange in which both sides knew the same agents' votes. */
-  synced: Uint8Array;
-  /** Rounds until every live participant knew every entry any of them knew (-1: not yet). */
-  fullAt: number;
-  /** Rounds until every live participant knew the lowest participant's entry: one rumor (-1: not yet). */
-  rumorAt: number;
-  /** Answers an equivocating agent has sent (to record them as its proposals once). */
-  forged: Set<number>;
-}
+/** What one agent knows of one item (volatile: lost in a crash); `synced`: see the quiet rounds. */
+type View = Votes & { count: number; synced: boolean };
 
-// Push-pull epidemic aggregation (Demers et al. 1987; Karp et al. 2000), one
-// item after another. Every agent answers the item with an LLM call; gossip
-// starts when every live agent has answered (the synchronous model's round
-// barrier: as in `independent`, crashes are detected perfectly, so a crashed
-// agent does not hold it up). Then in each round every agent sends its known
-// votes to a peer drawn uniformly from the others, the peer replies with its own
-// known votes and both merge (keeping the first value heard for each agent).
-// Each agent then decides the plurality of the votes it knows. An agent goes on
-// to the next item as soon as it leaves the current one, and keeps answering
-// pushes about items it has left. Byzantine agents: always-wrong (its model
-// answers wrong) and silent or delaying (the network drops or delays what it
-// sends) need nothing here; an equivocating agent tells each peer a fresh random
-// answer for its own vote (and relays the others' votes honestly). The trace
-// gets `gossip_rumor` and `gossip_full` events (rounds until one vote, or every
-// vote, had reached every live agent) to measure dissemination.
-class Gossip implements Protocol {
-  private readonly n: number;
-  private readonly items: ItemState[] = [];
-  /** Agents taking part: alive since the start (a crashed agent stays out, even if it recovers). */
-  private readonly active: boolean[];
-  private readonly peers: RandomStream[];
-  private readonly forge: RandomStream[];
-  /** A common coin per item, shared by all agents, so equal known sets break ties equally. */
-  private readonly coin: number[] = [];
-  private readonly rounds: number;
-  private readonly majority: number;
-  private readonly equivocating: boolean[];
-  /** The lowest item whose gossip has not started (items start in order). */
-  private next = 0;
-
-  constructor(
-    private readonly ctx: ProtocolContext,
-    private readonly options: Options,
-  ) {
-    this.n = ctx.agents.length;
-    this.active = new Array(this.n).fill(true);
-    this.rounds = options.rounds ?? defaultRounds(this.n);
-    this.majority = Math.floor(this.n / 2) + 1;
-    this.peers = ctx.agents.map((a) => ctx.rng.stream(`agent/${a.index}/gossip`));
-    this.forge = ctx.agents.map((a) => ctx.rng.stream(`agent/${a.index}/equivocate`));
-    this.equivocating = ctx.agents.map((a) => ctx.byzantine.get(a.id) === "equivocating");
-    const tiebreak = ctx.rng.stream("protocol/gossip/tiebreak");
-    for (const _ of questionsOf(ctx).items) this.coin.push(tiebreak.next());
-  }
-
-  start(): void {
-    const { agents, net } = this.ctx;
-    for (const agent of agents) {
-      net.register(agent.id, (msg) => this.onMessage(agent, msg));
-      agent.onCrash((a) => this.onCrash(a));
-    }
-    for (const agent of agents) this.answer(agent, 0);
-  }
-
-  private item(k: number): ItemState {
-    let s = this.items[k];
-    if (s === undefined) {
-      const n = this.n;
-      s = {
-        known: Array.from({ length: n }, () => new Int32Array(n).fill(UNKNOWN)),
-        count: new Array(n).fill(0),
-        answered: new Uint8Array(n),
-        started: false,
-        finished: new Uint8Array(n),
-        quiet: new Array(n).fill(0),
-        lastCount: new Array(n).fill(0),
-        synced: new Uint8Array(n),
-        fullAt: -1,
-        rumorAt: -1,
-        forged: new Set(),
-      };
-      this.items[k] = s;
-    }
-    return s;
-  }
-
-  private answer(agent: MockLLM, k: number): void {
-    const { history, sim } = this.ctx;
-    const q = questionsOf(this.ctx).items[k];
-    if (q === undefined || !this.active[agent.index]) return;
-    history.open(k, sim.now);
-    agent.call({ inputTokens: q.promptTokens, pRef: q.pRef, choices: q.choices, label: k }, (r) => {
-      if (r.error === "crashed") return;
-      if (r.ok) history.propose(k, r.answer);
-      const s = this.item(k);
-      const own = r.ok ? r.answer : ABSTAIN;
-      s.known[agent.index][agent.index] = own;
-      s.count[agent.index] = 1;
-      s.answered[agent.index] = 1;
-      this.tryStart();
-    });
-  }
-
-  private onCrash(agent: MockLLM): void {
-    this.active[agent.index] = false;
-    this.tryStart();
-  }
-
-  // Round barrier: item `next` starts gossiping once every live agent has answered it.
-  private tryStart(): void {
-    const k = this.next;
-    const s = this.items[k];
-    if (s === undefined || s.started) return;
-    let participants = 0;
-    for (let i = 0; i < this.n; i++) {
-      if (!this.active[i]) continue;
-      if (!s.answered[i]) return;
-      participants++;
-    }
-    if (participants === 0) return;
-    s.started = true;
-    this.next++;
-    this.tick(k, 0);
-  }
-
-  private gossiping(s: ItemState, i: number): boolean {
-    return this.active[i] && s.answered[i] === 1 && s.finished[i] === 0;
-  }
-
-  // Round boundary r of item k: end round r-1 (decide, give up), then start round r.
-  private tick(k: number, r: number): void {
-    const s = this.item(k);
-    if (r > 0) {
-      for (let i = 0; i < this.n; i++) if (this.gossiping(s, i)) this.endRound(k, s, i, r);
-    }
-    this.checkFull(k, s, r);
-    let any = false;
-    for (let i = 0; i < this.n; i++) {
-      if (!this.gossiping(s, i)) continue;
-      any = true;
-      this.push(k, s, i);
-    }
-    if (!any) return;
-    this.ctx.counters.rounds++;
-    this.ctx.sim.schedule(this.options.round_s, () => this.tick(k, r + 1));
-  }
-
-  private endRound(k: number, s: ItemState, i: number, r: number): void {
-    if (this.options.until === "rounds") {
-      if (r >= this.rounds) this.finish(k, s, i, true);
-      return;
-    }
-    // A round counts as quiet only if it brought no news AND the agent met a peer
-    // that knew exactly the same votes: a round whose messages were all lost (or
-    // went to crashed peers) proves nothing and leaves the count where it was.
-    if (s.count[i] !== s.lastCount[i]) s.quiet[i] = 0;
-    else if (s.synced[i]) s.quiet[i]++;
-    s.lastCount[i] = s.count[i];
-    s.synced[i] = 0;
-    if (s.quiet[i] >= this.options.quiet_rounds && s.count[i] >= this.majority) {
-      this.finish(k, s, i, true);
-    } else if (r >= this.options.max_rounds) {
-      this.finish(k, s, i, false);
-    }
-  }
-
-  private finish(k: number, s: ItemState, i: number, decide: boolean): void {
-    s.finished[i] = 1;
-    const agent = this.ctx.agents[i];
-    if (decide) {
-      const answer = plurality(s.known[i], this.coin[k]);
-      this.ctx.history.decide(k, agent.id, answer, this.ctx.sim.now);
-      if (this.ctx.trace.enabled) {
-        this.ctx.trace.record({
-          t: this.ctx.sim.now,
-          type: "decide",
-          node: agent.id,
-          item: k,
-          answer,
-          known: s.count[i],
-        });
-      }
-    }
-    this.answer(agent, k + 1);
-  }
-
-  // Measurements, not part of the protocol: the first round boundary at which
-  // every live participant knows every entry that any of them knows (all-to-all
-  // dissemination), and at which they all know the lowest participant's entry
-  // (one rumor, the case of Karp et al.'s log3(n) + O(log log n) bound).
-  private checkFull(k: number, s: ItemState, r: number): void {
-    if (s.fullAt >= 0) return;
-    const union = new Uint8Array(this.n);
-    let first = -1;
-    for (let i = 0; i < this.n; i++) {
-      if (!this.active[i] || !s.answered[i]) continue;
-      if (first < 0) first = i;
-      const row = s.known[i];
-      for (let j = 0; j < this.n; j++) if (row[j] !== UNKNOWN) union[j] = 1;
-    }
-    let size = 0;
-    for (const u of union) size += u;
-    let full = true;
-    let rumor = true;
-    for (let i = 0; i < this.n; i++) {
-      if (!this.active[i] || !s.answered[i]) continue;
-      if (s.count[i] !== size) full = false;
-      if (s.known[i][first] === UNKNOWN) rumor = false;
-    }
-    const trace = this.ctx.trace;
-    if (rumor && s.rumorAt < 0) {
-      s.rumorAt = r;
-      if (trace.enabled)
-        trace.record({ t: this.ctx.sim.now, type: "gossip_rumor", item: k, round: r });
-    }
-    if (!full) return;
-    s.fullAt = r;
-    if (trace.enabled)
-      trace.record({ t: this.ctx.sim.now, type: "gossip_full", item: k, round: r });
-  }
-
-  private push(k: number, s: ItemState, i: number): void {
-    if (this.n < 2) return;
-    // One draw per round: a peer uniform over the other n-1 agents (it cannot know who crashed).
-    let peer = this.peers[i].int(this.n - 1);
-    if (peer >= i) peer++;
-    this.send(k, s, i, peer, "push");
-  }
-
-  private send(k: number, s: ItemState, from: number, to: number, kind: string): void {
-    const votes = s.known[from].slice();
-    if (this.equivocating[from]) {
-      // Its own entry differs from message to message; honest agents keep the first they hear.
-      const choices = questionsOf(this.ctx).items[k].choices;
-      const forged = this.forge[from].int(choices);
-      votes[from] = forged;
-      if (!s.forged.has(forged)) {
-        s.forged.add(forged);
-        this.ctx.history.propose(k, forged);
-      }
-    }
-    const payload: GossipPayload = { item: k, votes };
-    const { agents, net } = this.ctx;
-    net.send(agents[from].id, agents[to].id, kind, payload, VOTE_TOKENS * s.count[from]);
-  }
-
-  private onMessage(agent: MockLLM, msg: Message): void {
-    const i = agent.index;
-    if (!this.active[i]) return;
-    const { item: k, votes } = msg.payload as GossipPayload;
-    const s = this.items[k];
-    if (s === undefined || !s.answered[i]) return;
-    if (msg.kind === "push") {
-      // Pull: the reply carries what the peer knew before this exchange.
-      const from = Number(msg.from.slice("agent-".length));
-      this.send(k, s, i, from, "pull");
-    }
-    if (this.sameVoters(s.known[i], votes)) s.synced[i] = 1;
-    this.merge(s, i, votes);
-  }
-
-  private sameVoters(mine: Int32Array, theirs: Int32Array): boolean {
-    for (let j = 0; j < this.n; j++)
-      if ((mine[j] === UNKNOWN) !== (theirs[j] === UNKNOWN)) return false;
-    return true;
-  }
-
-  private merge(s: ItemState, i: number, votes: Int32Array): void {
-    const mine = s.known[i];
-    for (let j = 0; j < this.n; j++) {
-      if (mine[j] === UNKNOWN && votes[j] !== UNKNOWN) {
-        mine[j] = votes[j];
-        s.count[i]++;
-      }
-    }
-  }
-}
-
-/**
- * The most common answer among `votes` (entries < 0 do not vote); ties go to
- * tied[floor(coin * |tied|)], the tied answers in index order; -1 if nobody voted.
- */
-export function plurality(votes: ArrayLike<number>, coin: number): number {
-  const tally: number[] = [];
-  for (let j = 0; j < votes.length; j++) {
-    const v = votes[j];
-    if (v >= 0) tally[v] = (tally[v] ?? 0) + 1;
-  }
-  let top = 0;
-  for (const c of tally) if (c !== undefined && c > top) top = c;
-  if (top === 0) return -1;
-  const tied: number[] = [];
-  tally.forEach((c, a) => {
-    if (c === top) tied.push(a);
-  });
-  return tied[Math.floor(coin * tied.length)];
-}
-
+// Push-pull epidemic aggregation (Demers et al. 1987; Karp et al. 2000), one item
+// after another. Every agent answers the item with an LLM call; gossip starts once
+// every live agent has answered (the synchronous model's round barrier: an agent
+// waits for those its failure detector does not suspect; with the default perfect
+// detector all start together). Then each round every agent sends its known votes
+// to a peer drawn uniformly from the others, which replies with its own; both merge
+// them (the first value heard for an agent stays). In the end each agent decides
+// the plurality of what it knows, goes on to the next item and still answers
+// pushes about this one. An equivocating agent tells each peer a fresh random
+// answer for its own vote (other Byzantine behaviours are its model's or the
+// network's). Trace: `gossip_rumor`, `gossip_full` (rounds until one vote, or all).
+//
+// Rejoining: views are volatile, decisions durable (the history). A recovered
+// agent starts afresh at the first item nobody gossips yet: it answers it with a
+// new call, the barrier waits for it, and it gossips and decides from then on.
 /** `gossip`: push-pull epidemic aggregation of the agents' answers, decided by plurality. */
 export const gossip: ProtocolModule<typeof schema> = {
   name: "gossip",
@@ -365,5 +65,166 @@ export const gossip: ProtocolModule<typeof schema> = {
     "every agent answers, then push-pull gossip rounds spread the votes (O(log n) rounds); each agent decides the plurality it knows",
   schema,
   tasks: ["questions"],
-  create: (ctx, options) => new Gossip(ctx, options),
+  example: "scenarios/gossip.yaml",
+  law: {
+    none: "votes spread by random push-pull: who knows what when is random, and each agent decides alone; only its message count has a law",
+  },
+  create: (rt, o) => {
+    const nodes = rt.nodes<Msgs>();
+    const n = nodes.length;
+    const questions = rt.questions.items;
+    const rounds = o.rounds ?? defaultRounds(n);
+    const peers = nodes.map((a) => rt.stream(`agent/${a.index}/gossip`));
+    const forge = nodes.map((a) => rt.stream(`agent/${a.index}/equivocate`));
+    // A common coin per item, shared by all agents, so equal known sets break ties equally.
+    const tiebreak = rt.stream("protocol/gossip/tiebreak");
+    const coin = questions.map(() => tiebreak.next());
+    // Per item: rounds gossiped, last round measured (Infinity once all votes had spread),
+    // whether one vote had; answers an equivocating agent sent (proposals, recorded once).
+    const items = questions.map(() => ({ rounds: 0, measured: -1, rumor: false }));
+    const forged = questions.map(() => new Set<number>());
+    const views = nodes.map(() => new Map<number, View>());
+    const fds = nodes.map((a) => rt.detector(a));
+    const waiting = new Map<Node<Msgs>, View>(); // agents at the barrier of the item they answered
+    let next = 0; // the lowest item nobody gossips yet (items start in order)
+    let gossiping = 0; // processes gossiping; the detectors stop once the last item is done
+
+    function answer(node: Node<Msgs>, k: number): void {
+      const q = questions[k];
+      if (q === undefined) return;
+      rt.history.open(k, rt.now);
+      const request = { inputTokens: q.promptTokens, pRef: q.pRef, choices: q.choices, label: k };
+      node.call(request, (r) => {
+        if (r.ok) rt.history.propose(k, r.answer);
+        const v = { item: k, votes: new Int32Array(n).fill(UNKNOWN), count: 1, synced: false };
+        v.votes[node.index] = r.ok ? r.answer : ABSTAIN;
+        views[node.index].set(k, v);
+        waiting.set(node, v);
+        tryStart();
+      });
+    }
+
+    // Round barrier: an agent gossips the item it answered once every agent it does not
+    // suspect has answered it (one that was wrongly suspected and answers late joins at once).
+    const ready = (a: Node<Msgs>, k: number) =>
+      nodes.every((b) => views[b.index].has(k) || fds[a.index].suspects(b));
+    function tryStart(): void {
+      for (const a of nodes) {
+        const v = waiting.get(a);
+        if (v === undefined || !ready(a, v.item)) continue;
+        waiting.delete(a);
+        if (v.item >= next) measure(a, v.item, 0);
+        next = Math.max(next, v.item + 1);
+        a.spawn(gossipOn(a, v));
+      }
+    }
+
+    // Agent `node` gossips its view's item round by round until it decides or gives up, then goes on.
+    function* gossipOn(node: Node<Msgs>, v: View): ProcessBody {
+      const item = items[v.item];
+      let quiet = 0; // rounds in a row without news but with proof of being in sync
+      let last = 0;
+      gossiping++;
+      try {
+        for (let r = 1; o.until === "converged" || r <= rounds; r++) {
+          if (r > item.rounds) rt.counters.rounds++;
+          item.rounds = Math.max(item.rounds, r);
+          // One draw per round: a peer uniform over the other n-1 agents (it cannot know who crashed).
+          const peer = n > 1 ? peers[node.index].int(n - 1) : -1;
+          if (peer >= 0) send(node, nodes[peer < node.index ? peer : peer + 1], "push", v);
+          yield* node.sleep(o.round_s);
+          measure(node, v.item, r);
+          if (o.until === "rounds") continue;
+          // A round counts as quiet only if it brought no news AND the agent met a peer
+          // that knew exactly the same votes: a round whose messages were all lost (or
+          // went to crashed peers) proves nothing and leaves the count where it was.
+          quiet = v.count !== last ? 0 : quiet + Number(v.synced);
+          last = v.count;
+          v.synced = false;
+          if (quiet >= o.quiet_rounds && v.count > n / 2) break; // it knows a majority
+          if (r >= o.max_rounds) return answer(node, v.item + 1); // it gives up: no decision
+        }
+        rt.decide(node, v.item, plurality(v.votes, coin[v.item]), { known: v.count });
+        answer(node, v.item + 1);
+      } finally {
+        if (--gossiping === 0 && next === items.length) for (const d of fds) d.stop();
+      }
+    }
+
+    function send(node: Node<Msgs>, to: Node<Msgs>, kind: keyof Msgs, v: View): void {
+      const votes = v.votes.slice();
+      if (rt.byzantine.get(node.name) === "equivocating") {
+        // Its own entry differs from message to message; honest agents keep the first they hear.
+        const lie = forge[node.index].int(questions[v.item].choices);
+        votes[node.index] = lie;
+        if (!forged[v.item].has(lie)) rt.history.propose(v.item, lie);
+        forged[v.item].add(lie);
+      }
+      node.send(to, kind, { item: v.item, votes }, VOTE_TOKENS * v.count);
+    }
+
+    function merge(v: View, votes: Int32Array): void {
+      let same = true; // both sides knew the same agents' votes
+      for (let j = 0; j < n; j++) {
+        if ((v.votes[j] === UNKNOWN) === (votes[j] === UNKNOWN)) continue;
+        same = false;
+        if (v.votes[j] === UNKNOWN) v.count++;
+        if (v.votes[j] === UNKNOWN) v.votes[j] = votes[j];
+      }
+      if (same) v.synced = true;
+    }
+
+    // Measurements, not part of the protocol: the first round boundary at which each live
+    // participant (as `by` sees it) knows every entry any of them knows (all-to-all spread),
+    // and at which all know the lowest one's entry (one rumor: log3 n + O(log log n), Karp).
+    function measure(by: Node<Msgs>, k: number, r: number): void {
+      const item = items[k];
+      if (item.measured >= r) return;
+      item.measured = r;
+      const live = nodes.filter((a) => views[a.index].has(k) && !fds[by.index].suspects(a));
+      const part = live.flatMap((a) => views[a.index].get(k) ?? []);
+      const union = new Set<number>();
+      for (const v of part) v.votes.forEach((x, j) => x !== UNKNOWN && union.add(j));
+      const event = (type: string) => rt.trace.record({ t: rt.now, type, item: k, round: r });
+      if (!item.rumor && part.every((v) => v.votes[live[0].index] !== UNKNOWN)) {
+        item.rumor = true;
+        event("gossip_rumor");
+      }
+      if (part.every((v) => v.count === union.size)) {
+        item.measured = Infinity;
+        event("gossip_full");
+      }
+    }
+
+    for (const node of nodes)
+      for (const kind of ["push", "pull"] as const)
+        node.on(kind, ({ item, votes }, from) => {
+          const v = views[node.index].get(item);
+          if (v === undefined) return;
+          // Pull: the reply to a push carries what the peer knew before this exchange.
+          if (kind === "push") send(node, from, "pull", v);
+          merge(v, votes);
+        });
+    for (const d of fds) d.onChange(() => tryStart());
+    return {
+      start: () => nodes.forEach((node) => answer(node, 0)),
+      recover: (node) => {
+        views[node.index].clear();
+        waiting.delete(nodes[node.index]);
+        answer(nodes[node.index], next);
+      },
+    };
+  },
 };
+
+/**
+ * The most common answer among `votes` (entries < 0 do not vote); ties go to
+ * tied[floor(coin * |tied|)], the tied answers in index order; -1 if nobody voted.
+ */
+export function plurality(votes: ArrayLike<number>, coin: number): number {
+  const tally: number[] = [];
+  for (const v of Array.from(votes)) if (v >= 0) tally[v] = (tally[v] ?? 0) + 1;
+  const top = Math.max(0, ...tally.filter((c) => c !== undefined));
+  const tied = [...tally.keys()].filter((a) => tally[a] === top);
+  return tied[Math.floor(coin * tied.length)] ?? -1;
+}

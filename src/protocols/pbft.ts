@@ -1,28 +1,23 @@
 import { z } from "zod";
 import type { CallHandle } from "../agents/MockLLM.js";
-import type { SimEvent } from "../core/Simulation.js";
-import type { ByzantineBehaviour } from "../faults/ByzantineBehaviour.js";
-import type { Message } from "../net/Network.js";
-import type { Protocol, ProtocolContext, ProtocolModule } from "./Protocol.js";
-import { questionsOf } from "./taskOf.js";
+import type { Node, Timer } from "../runtime/Node.js";
+import type { Protocol, Runtime } from "../runtime/Runtime.js";
+import type { ProtocolModule } from "./Protocol.js";
 
 const schema = z.strictObject({
   protocol: z.literal("pbft"),
-  /**
-   * Byzantine faults the quorums are sized for (quorum 2f+1); "auto" is the most
-   * n agents can tolerate, floor((n-1)/3). Larger values are accepted, so that the
-   * 3f+1 bound can be shown from the liveness side (quorums nobody can fill).
-   */
-  f: z.union([z.number().int().min(0), z.literal("auto")]).default("auto"),
-  /**
-   * Seconds a replica waits for its next commit before it asks for a view change
-   * (longer than an LLM call); the wait doubles (up to 8 times) with every view change
-   * that brings no progress.
-   */
-  view_timeout_s: z.number().positive().default(30),
+  f: z
+    .union([z.number().int().min(0), z.literal("auto")])
+    .default("auto")
+    .meta({
+      description:
+        "Byzantine faults the 2f+1 quorums are sized for; auto: floor((n-1)/3); larger values show the 3f+1 bound (quorums nobody fills)",
+    }),
+  view_timeout_s: z.number().positive().default(30).meta({
+    description:
+      "how long a replica waits for its next commit before a view change; doubles (up to 8×) while views make no progress",
+  }),
 });
-
-type Options = z.output<typeof schema>;
 
 // Message sizes in tokens: a header (view, sequence number, digest, signature) and,
 // for a pre-prepare, the answer it carries.
@@ -32,101 +27,70 @@ const FETCH_TOKENS = 16;
 // The view-change timer grows at most to this multiple of view_timeout_s.
 const MAX_BACKOFF = 8;
 
-/** A prepared certificate: the replica saw `answer` (first proposed in view `origin`) prepared at `seq` in `view`. */
-interface Cert {
-  seq: number;
-  view: number;
-  origin: number;
-  answer: number;
-  /** Output tokens of the answer (the size of a pre-prepare that re-proposes it). */
-  tokens: number;
-}
+// `answer` (first proposed in view `origin`, `tokens` long) for `seq` in `view`: a
+// pre-prepare, or, kept by a replica that saw it prepared, a prepared certificate.
+type Proposal = { view: number; seq: number; origin: number; answer: number; tokens: number };
+type Vote = { view: number; seq: number; digest: string };
+// `nextExec`: the sender's first unexecuted seq; `certs`: every prepared
+// certificate of the sender (no checkpoints, so no garbage collection).
+type ViewChange = { view: number; from: number; nextExec: number; certs: Proposal[] };
+// The 2f+1 view-change messages the new primary acts on; replicas recompute its plan from them.
+type NewView = { view: number; vcs: ViewChange[] };
 
-interface PrePreparePayload {
-  view: number;
-  seq: number;
-  origin: number;
-  answer: number;
-  tokens: number;
-}
+/** The messages of PBFT, by kind; `fetch` asks for the entries executed from `from` on. */
+type Msgs = {
+  "pre-prepare": Proposal;
+  prepare: Vote;
+  commit: Vote;
+  "view-change": ViewChange;
+  "new-view": NewView;
+  fetch: { from: number };
+  state: { entries: { seq: number; digest: string }[] };
+};
 
-interface VotePayload {
-  view: number;
-  seq: number;
-  digest: string;
-}
-
-interface ViewChangePayload {
-  view: number;
-  from: number;
-  /** The sender's first unexecuted sequence number. */
-  nextExec: number;
-  /** Every prepared certificate of the sender (no checkpoints, so no garbage collection). */
-  certs: Cert[];
-  tokens: number;
-}
-
-interface NewViewPayload {
-  view: number;
-  /** The 2f+1 view-change messages the new primary acts on; replicas recompute its plan from them. */
-  vcs: ViewChangePayload[];
-}
-
-interface StatePayload {
-  entries: { seq: number; digest: string }[];
-}
-
-// One (view, seq) slot of a replica's message log.
-interface Slot {
-  /** The pre-prepare as offered, kept until the replica is in its view to check it. */
-  offer: PrePreparePayload | null;
-  offerFrom: number;
-  /** Digest of the accepted pre-prepare. */
-  pp: string | null;
-  answer: number;
-  origin: number;
-  tokens: number;
-  prepares: Map<number, string>;
-  commits: Map<number, string>;
-  prepared: boolean;
-  committed: boolean;
+// One (view, seq) slot of a replica's message log: the pre-prepare as offered (kept
+// until the replica is in its view to check it), the accepted one, the votes (its
+// own commit among them once it prepared).
+class Slot {
+  offer: Proposal | null = null;
+  pp: Proposal | null = null;
+  prepares = new Map<number, string>();
+  commits = new Map<number, string>();
+  committed = false;
 }
 
 // What a NEW-VIEW obliges the new primary to re-propose: from `low` on, the
 // highest-view prepared value of every sequence number that has one.
-interface ViewPlan {
-  low: number;
-  carried: Map<number, Cert>;
-}
+type ViewPlan = { low: number; carried: Map<number, Proposal> };
 
-interface Replica {
-  view: number;
-  /** In a view change towards `target` (no longer accepting messages of `view`). */
-  changing: boolean;
-  target: number;
-  nextExec: number;
-  slots: Map<number, Map<number, Slot>>;
-  certs: (Cert | undefined)[];
-  /** Digest to execute at each seq, once committed (or learned from f+1 replicas). */
-  ready: (string | undefined)[];
-  executed: string[];
-  vcs: Map<number, Map<number, ViewChangePayload>>;
-  /** Highest view each peer asked to change to. */
-  latestVc: Map<number, number>;
-  plans: Map<number, ViewPlan>;
-  /** NEW-VIEW messages this replica sent as primary, by view (resent to replicas that missed them). */
-  newViews: Map<number, NewViewPayload>;
-  reports: Map<number, Map<number, string>>;
-  timer: SimEvent | null;
-  backoff: number;
-  /** As primary: the seq being proposed (-1: none). */
-  proposing: number;
-  call: CallHandle | null;
-}
-
-const digestOf = (origin: number, answer: number) => `${origin}:${answer}`;
+const digestOf = (p: { origin: number; answer: number }) => `${p.origin}:${p.answer}`;
 const answerOf = (digest: string) => Number(digest.slice(digest.indexOf(":") + 1));
 const originOf = (digest: string) => Number(digest.slice(0, digest.indexOf(":")));
+const vcTokens = (vc: ViewChange) => HEADER_TOKENS + CERT_TOKENS * vc.certs.length;
+const newViewTokens = (nv: NewView) => nv.vcs.reduce((t, vc) => t + vcTokens(vc), HEADER_TOKENS);
+
+function count(votes: Map<number, string>, digest: string): number {
+  let c = 0;
+  for (const d of votes.values()) if (d === digest) c++;
+  return c;
+}
+
+// map.get(key), created as `new Make()` if absent.
+function entry<K, V>(map: Map<K, V>, key: K, Make: new () => NoInfer<V>): V {
+  let v = map.get(key);
+  if (v === undefined) map.set(key, (v = new Make()));
+  return v;
+}
+
+// The new view's plan, computed by every replica from the view changes themselves.
+function planOf(nv: NewView): ViewPlan {
+  const low = Math.min(...nv.vcs.map((vc) => vc.nextExec));
+  const carried = new Map<number, Proposal>();
+  for (const c of nv.vcs.flatMap((vc) => vc.certs)) {
+    if (c.seq >= low && (carried.get(c.seq)?.view ?? -1) < c.view) carried.set(c.seq, c);
+  }
+  return { low, carried };
+}
 
 // PBFT (Castro & Liskov 1999) over the items of a question set: item k is
 // sequence number k. The primary of view v (agent v mod n) answers it with an LLM
@@ -136,610 +100,331 @@ const originOf = (digest: string) => Number(digest.slice(0, digest.indexOf(":"))
 // for a view change, carrying their prepared certificates; the new primary
 // re-proposes the highest-view prepared value of each pending seq. A replica that
 // fell behind learns executed entries from f+1 matching state replies.
-class Pbft implements Protocol {
-  private readonly n: number;
-  private readonly f: number;
-  private readonly items: number;
-  private readonly replicas: Replica[] = [];
-  private readonly behaviour: (ByzantineBehaviour | null)[];
-  private halted = false;
+function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
+  const nodes = rt.nodes<Msgs>();
+  const f = options.f === "auto" ? Math.floor((nodes.length - 1) / 3) : options.f;
+  const questions = rt.questions.items;
+  const items = questions.length;
+  const primary = (view: number) => view % nodes.length;
+  let halted = false;
+  const replicas = nodes.map(replica);
 
-  constructor(
-    private readonly ctx: ProtocolContext,
-    private readonly options: Options,
-  ) {
-    this.n = ctx.agents.length;
-    this.f = options.f === "auto" ? Math.floor((this.n - 1) / 3) : options.f;
-    this.items = questionsOf(ctx).size;
-    this.behaviour = ctx.agents.map((a) => ctx.byzantine.get(a.id) ?? null);
-    for (let i = 0; i < this.n; i++) {
-      this.replicas.push({
-        view: 0,
-        changing: false,
-        target: 0,
-        nextExec: 0,
-        slots: new Map(),
-        certs: [],
-        ready: [],
-        executed: [],
-        vcs: new Map(),
-        latestVc: new Map(),
-        plans: new Map([[0, { low: 0, carried: new Map() }]]),
-        newViews: new Map(),
-        reports: new Map(),
-        timer: null,
-        backoff: 0,
-        proposing: -1,
-        call: null,
+  // Once every correct replica has executed every item, timers stop (Byzantine ones'
+  // too) and the run ends at quiescence. A correct replica that is down holds this
+  // back (it may recover and catch up); the others, done, have stopped their timers.
+  function checkAllDone(): void {
+    if (halted || !replicas.every((r) => r.done())) return;
+    halted = true;
+    for (const r of replicas) r.halt();
+  }
+
+  function replica(node: Node<Msgs>) {
+    const i = node.index;
+    const behaviour = rt.byzantine.get(node.name) ?? null;
+    // Durable (its stable log, kept through a crash): its view or, while `changing`,
+    // the one it moves to (it never goes back to a view it left); as primary, the first
+    // seq it has not pre-prepared in `view` (-1: none); its prepared certificates; the
+    // digests to execute once committed (or learned from f+1 replicas), executed below
+    // `nextExec`; the NEW-VIEWs it installed and sent (resent to replicas that missed them).
+    let view = 0;
+    let changing = false;
+    let target = 0;
+    let proposing = i === 0 ? 0 : -1;
+    let nextExec = 0;
+    const certs: (Proposal | undefined)[] = [];
+    const ready: string[] = [];
+    const plans = new Map<number, ViewPlan>([[0, { low: 0, carried: new Map() }]]);
+    const newViews = new Map<number, NewView>();
+    // Volatile (lost in a crash): the messages being collected, the timer, the call in flight.
+    let slots = new Map<number, Map<number, Slot>>();
+    let vcs = new Map<number, Map<number, ViewChange>>();
+    let latestVc = new Map<number, number>(); // the highest view each peer asked to change to
+    let reports = new Map<number, Map<number, string>>();
+    let timer: Timer | null = null;
+    let backoff = 0;
+    let call: CallHandle | null = null;
+
+    // The view whose messages the replica still takes: its view, or the one it is changing to.
+    const horizon = () => (changing ? target : view);
+    const inView = (v: number) => !changing && view === v;
+    const slot = (v: number, seq: number) => entry(entry(slots, v, Map), seq, Slot);
+
+    // To every other replica; `make` gets the peer's rank (what an equivocator varies).
+    function multicast<K extends keyof Msgs>(kind: K, make: (rank: number) => Msgs[K], t: number) {
+      if (behaviour !== "equivocating") return node.broadcast(kind, make(0), t);
+      nodes.filter((p) => p !== node).forEach((peer, rank) => node.send(peer, kind, make(rank), t));
+    }
+
+    // The answer the replica tells the peer of `rank`, and its prepare or commit for `p`.
+    const told = (seq: number, answer: number, rank: number) =>
+      behaviour === "equivocating" ? (answer + rank) % questions[seq].choices : answer;
+    function vote(p: Proposal, rank: number): Vote {
+      const answer =
+        behaviour === "always-wrong" && p.answer === 0 ? 1 : told(p.seq, p.answer, rank);
+      return { view: p.view, seq: p.seq, digest: digestOf({ origin: p.origin, answer }) };
+    }
+
+    function propose(seq: number): void {
+      const v = view;
+      proposing = seq;
+      if (seq >= items || halted) return;
+      const carried = plans.get(v)?.carried.get(seq);
+      if (carried !== undefined) return prePrepare({ ...carried, view: v });
+      const { promptTokens: inputTokens, pRef, choices } = questions[seq];
+      rt.history.open(seq, rt.now);
+      call = node.call({ inputTokens, pRef, choices, label: seq }, (res) => {
+        if (!inView(v) || proposing !== seq || halted) return;
+        // A call that gave up after its retries is made again: the primary owes an answer.
+        if (!res.ok) return propose(seq);
+        rt.history.propose(seq, res.answer);
+        prePrepare({ view: v, seq, origin: v, answer: res.answer, tokens: res.outputTokens });
       });
     }
-  }
 
-  start(): void {
-    const { agents, net, history, sim } = this.ctx;
-    for (const agent of agents) {
-      net.register(agent.id, (msg) => this.onMessage(agent.index, msg));
-      agent.onCrash((a) => this.onCrash(a.index));
+    function prePrepare(p: Proposal): void {
+      slot(p.view, p.seq).pp = p;
+      const pp = (rank: number) => ({ ...p, answer: told(p.seq, p.answer, rank) });
+      multicast("pre-prepare", pp, HEADER_TOKENS + p.tokens);
+      checkPrepared(p.view, p.seq);
+      // The order is fixed by the pre-prepare: the primary goes on to the next item
+      // while this one's prepares and commits are under way.
+      if (proposing === p.seq && inView(p.view)) propose(p.seq + 1);
     }
-    history.elect(0, this.id(0), sim.now);
-    for (let i = 0; i < this.n; i++) {
-      if (this.silent(i) || !agents[i].isAlive) continue;
-      this.resetTimer(i);
+
+    function onPrePrepare(from: number, p: Proposal): void {
+      if (p.view < horizon() || from !== primary(p.view)) return;
+      // Only the first offer counts (a second one, however different, is ignored).
+      slot(p.view, p.seq).offer ??= p;
+      if (inView(p.view)) acceptPrePrepare(p.view, p.seq);
     }
-    if (!this.silent(0) && agents[0].isAlive) this.propose(0, 0);
-  }
 
-  private id(i: number): string {
-    return this.ctx.agents[i].id;
-  }
-
-  private primary(view: number): number {
-    return view % this.n;
-  }
-
-  private silent(i: number): boolean {
-    return this.behaviour[i] === "silent";
-  }
-
-  private alive(i: number): boolean {
-    return this.ctx.agents[i].isAlive;
-  }
-
-  private choices(seq: number): number {
-    return questionsOf(this.ctx).items[seq].choices;
-  }
-
-  private send(i: number, j: number, kind: string, payload: unknown, tokens: number): void {
-    this.ctx.net.send(this.id(i), this.id(j), kind, payload, tokens);
-  }
-
-  // Sends to every other replica; `payloadFor` gets the peer's rank among them
-  // (what an equivocator varies its message by).
-  private broadcast(
-    i: number,
-    kind: string,
-    payloadFor: (rank: number) => unknown,
-    tokens: number,
-  ): void {
-    let rank = 0;
-    for (let j = 0; j < this.n; j++) {
-      if (j === i) continue;
-      this.send(i, j, kind, payloadFor(rank), tokens);
-      rank++;
+    // Accepts an offered pre-prepare if it fits the view's plan: a carried seq must
+    // carry the carried value, any other must be a fresh value of this view.
+    function acceptPrePrepare(v: number, seq: number): void {
+      const s = slot(v, seq);
+      const p = s.offer;
+      if (p === null || s.pp !== null || i === primary(v)) return;
+      const plan = plans.get(v);
+      if (plan === undefined || seq < plan.low || seq >= items) return;
+      const c = plan.carried.get(seq);
+      if (c !== undefined ? c.origin !== p.origin || c.answer !== p.answer : p.origin !== v) return;
+      s.pp = p;
+      s.prepares.set(i, digestOf(p));
+      multicast("prepare", (rank) => vote(p, rank), HEADER_TOKENS);
+      checkPrepared(v, seq);
     }
-  }
 
-  // The answer a replica puts in its prepare or commit to the peer of `rank`.
-  private shape(i: number, seq: number, answer: number, rank: number): number {
-    switch (this.behaviour[i]) {
-      case "always-wrong":
-        return answer === 0 ? 1 : answer;
-      case "equivocating":
-        return (answer + rank) % this.choices(seq);
-      default:
-        return answer;
+    function onVote(from: number, kind: "prepare" | "commit", p: Vote): void {
+      if (p.view < horizon()) return;
+      const s = slot(p.view, p.seq);
+      const votes = kind === "prepare" ? s.prepares : s.commits;
+      // Only the sender's own (signed) vote counts, and only its first one.
+      if (votes.has(from) || (kind === "prepare" && from === primary(p.view))) return;
+      votes.set(from, p.digest);
+      if (inView(p.view)) (kind === "prepare" ? checkPrepared : checkCommitted)(p.view, p.seq);
     }
-  }
 
-  private slot(r: Replica, view: number, seq: number): Slot {
-    let byView = r.slots.get(view);
-    if (byView === undefined) {
-      byView = new Map();
-      r.slots.set(view, byView);
+    function checkPrepared(v: number, seq: number): void {
+      const s = slot(v, seq);
+      const p = s.pp;
+      if (p === null || s.commits.has(i) || count(s.prepares, digestOf(p)) < 2 * f) return;
+      if ((certs[seq]?.view ?? -1) < v) certs[seq] = p;
+      s.commits.set(i, digestOf(p));
+      multicast("commit", (rank) => vote(p, rank), HEADER_TOKENS);
+      checkCommitted(v, seq);
     }
-    let s = byView.get(seq);
-    if (s === undefined) {
-      s = {
-        offer: null,
-        offerFrom: -1,
-        pp: null,
-        answer: -1,
-        origin: -1,
-        tokens: 0,
-        prepares: new Map(),
-        commits: new Map(),
-        prepared: false,
-        committed: false,
-      };
-      byView.set(seq, s);
+
+    function checkCommitted(v: number, seq: number): void {
+      const s = slot(v, seq);
+      const mine = s.commits.get(i); // sent once prepared
+      if (mine === undefined || s.committed || count(s.commits, mine) < 2 * f + 1) return;
+      s.committed = true;
+      ready[seq] ??= mine;
+      execute();
+      // A later seq committed while an earlier one is missing (its messages were
+      // lost): ask the others for what they executed rather than wait for the timer.
+      if (seq > nextExec && !halted) sendFetch();
     }
-    return s;
-  }
 
-  private onMessage(i: number, msg: Message): void {
-    if (this.silent(i) || !this.alive(i)) return;
-    const r = this.replicas[i];
-    const from = Number(msg.from.slice("agent-".length));
-    // A replica back from a crash has no timer: the first message it gets restarts it.
-    if (r.timer === null && !this.halted && r.nextExec < this.items) this.resetTimer(i);
-    switch (msg.kind) {
-      case "pre-prepare":
-        this.onPrePrepare(i, from, msg.payload as PrePreparePayload);
-        break;
-      case "prepare":
-      case "commit":
-        this.onVote(i, from, msg.kind, msg.payload as VotePayload);
-        break;
-      case "view-change":
-        this.onViewChange(i, from, msg.payload as ViewChangePayload);
-        break;
-      case "new-view":
-        this.onNewView(i, from, msg.payload as NewViewPayload);
-        break;
-      case "fetch":
-        this.onFetch(i, from, msg.payload as { from: number });
-        break;
-      case "state":
-        this.onState(i, from, msg.payload as StatePayload);
-        break;
-    }
-  }
-
-  // The view whose messages a replica still takes: its view, or the one it is changing to.
-  private horizonView(r: Replica): number {
-    return r.changing ? r.target : r.view;
-  }
-
-  private inView(r: Replica, view: number): boolean {
-    return !r.changing && r.view === view;
-  }
-
-  // --- normal case -------------------------------------------------------
-
-  private propose(i: number, seq: number): void {
-    const r = this.replicas[i];
-    const view = r.view;
-    r.proposing = seq;
-    if (seq >= this.items || this.halted) return;
-    const plan = r.plans.get(view);
-    const carried = plan?.carried.get(seq);
-    if (carried !== undefined) {
-      this.sendPrePrepare(i, view, seq, carried.origin, carried.answer, carried.tokens);
-      return;
-    }
-    const { history, sim } = this.ctx;
-    const item = questionsOf(this.ctx).items[seq];
-    history.open(seq, sim.now);
-    r.call = this.ctx.agents[i].call(
-      { inputTokens: item.promptTokens, pRef: item.pRef, choices: item.choices, label: seq },
-      (res) => {
-        r.call = null;
-        if (res.error === "crashed") return;
-        if (!this.inView(r, view) || r.proposing !== seq || this.halted) return;
-        // A call that gave up after its retries is made again: the primary owes an answer.
-        if (!res.ok) {
-          this.propose(i, seq);
-          return;
-        }
-        history.propose(seq, res.answer);
-        this.sendPrePrepare(i, view, seq, view, res.answer, res.outputTokens);
-      },
-    );
-  }
-
-  private sendPrePrepare(
-    i: number,
-    view: number,
-    seq: number,
-    origin: number,
-    answer: number,
-    tokens: number,
-  ): void {
-    const r = this.replicas[i];
-    const s = this.slot(r, view, seq);
-    s.pp = digestOf(origin, answer);
-    s.answer = answer;
-    s.origin = origin;
-    s.tokens = tokens;
-    const equivocating = this.behaviour[i] === "equivocating";
-    const choices = this.choices(seq);
-    this.broadcast(
-      i,
-      "pre-prepare",
-      (rank): PrePreparePayload => ({
-        view,
-        seq,
-        origin,
-        answer: equivocating ? (answer + rank) % choices : answer,
-        tokens,
-      }),
-      HEADER_TOKENS + tokens,
-    );
-    this.checkPrepared(i, view, seq);
-    // The order is fixed by the pre-prepare: the primary goes on to the next item
-    // while this one's prepares and commits are under way.
-    if (r.proposing === seq && this.inView(r, view)) this.propose(i, seq + 1);
-  }
-
-  private onPrePrepare(i: number, from: number, p: PrePreparePayload): void {
-    const r = this.replicas[i];
-    if (p.view < this.horizonView(r) || from !== this.primary(p.view)) return;
-    const s = this.slot(r, p.view, p.seq);
-    if (s.offer !== null) return;
-    s.offer = p;
-    s.offerFrom = from;
-    if (this.inView(r, p.view)) this.acceptPrePrepare(i, p.view, p.seq);
-  }
-
-  // Accepts an offered pre-prepare if it fits the view's plan: a carried seq must
-  // carry the carried value, any other must be a fresh value of this view.
-  private acceptPrePrepare(i: number, view: number, seq: number): void {
-    const r = this.replicas[i];
-    const s = this.slot(r, view, seq);
-    const p = s.offer;
-    if (p === null || s.pp !== null || i === this.primary(view)) return;
-    const plan = r.plans.get(view);
-    if (plan === undefined || seq < plan.low || seq >= this.items) return;
-    const carried = plan.carried.get(seq);
-    if (carried !== undefined) {
-      if (carried.origin !== p.origin || carried.answer !== p.answer) return;
-    } else if (p.origin !== view) {
-      return;
-    }
-    s.pp = digestOf(p.origin, p.answer);
-    s.answer = p.answer;
-    s.origin = p.origin;
-    s.tokens = p.tokens;
-    s.prepares.set(i, s.pp);
-    this.broadcast(
-      i,
-      "prepare",
-      (rank): VotePayload => ({
-        view,
-        seq,
-        digest: digestOf(p.origin, this.shape(i, seq, p.answer, rank)),
-      }),
-      HEADER_TOKENS,
-    );
-    this.checkPrepared(i, view, seq);
-  }
-
-  private onVote(i: number, from: number, kind: string, p: VotePayload): void {
-    const r = this.replicas[i];
-    if (p.view < this.horizonView(r)) return;
-    const s = this.slot(r, p.view, p.seq);
-    const votes = kind === "prepare" ? s.prepares : s.commits;
-    // Only the sender's own (signed) vote counts, and only its first one.
-    if (votes.has(from)) return;
-    if (kind === "prepare" && from === this.primary(p.view)) return;
-    votes.set(from, p.digest);
-    if (!this.inView(r, p.view)) return;
-    if (kind === "prepare") this.checkPrepared(i, p.view, p.seq);
-    else this.checkCommitted(i, p.view, p.seq);
-  }
-
-  private count(votes: Map<number, string>, digest: string): number {
-    let c = 0;
-    for (const d of votes.values()) if (d === digest) c++;
-    return c;
-  }
-
-  private checkPrepared(i: number, view: number, seq: number): void {
-    const r = this.replicas[i];
-    const s = this.slot(r, view, seq);
-    if (s.pp === null || s.prepared || this.count(s.prepares, s.pp) < 2 * this.f) return;
-    s.prepared = true;
-    const cert = r.certs[seq];
-    if (cert === undefined || cert.view < view) {
-      r.certs[seq] = { seq, view, origin: s.origin, answer: s.answer, tokens: s.tokens };
-    }
-    s.commits.set(i, s.pp);
-    this.broadcast(
-      i,
-      "commit",
-      (rank): VotePayload => ({
-        view,
-        seq,
-        digest: digestOf(s.origin, this.shape(i, seq, s.answer, rank)),
-      }),
-      HEADER_TOKENS,
-    );
-    this.checkCommitted(i, view, seq);
-  }
-
-  private checkCommitted(i: number, view: number, seq: number): void {
-    const r = this.replicas[i];
-    const s = this.slot(r, view, seq);
-    if (s.pp === null || !s.prepared || s.committed) return;
-    if (this.count(s.commits, s.pp) < 2 * this.f + 1) return;
-    s.committed = true;
-    if (r.ready[seq] === undefined) r.ready[seq] = s.pp;
-    this.execute(i);
-    // A later seq committed while an earlier one is missing (its messages were
-    // lost): ask the others for what they executed rather than wait for the timer.
-    if (seq > r.nextExec && !this.halted) this.sendFetch(i);
-  }
-
-  // Executes ready entries in sequence order; a correct replica's execution is its decision.
-  private execute(i: number): void {
-    const r = this.replicas[i];
-    const { history, sim } = this.ctx;
-    const before = r.nextExec;
-    while (r.nextExec < this.items) {
-      const digest = r.ready[r.nextExec];
-      if (digest === undefined) break;
-      const seq = r.nextExec;
-      r.executed[seq] = digest;
-      r.nextExec++;
-      if (this.behaviour[i] === null) {
-        const answer = answerOf(digest);
-        history.commit(this.id(i), seq, originOf(digest), `${seq}:${answer}`, sim.now);
-        history.decide(seq, this.id(i), answer, sim.now);
+    // Executes ready entries in sequence order; a correct replica's execution is its decision.
+    function execute(): void {
+      const before = nextExec;
+      for (let d = ready[nextExec]; nextExec < items && d !== undefined; d = ready[nextExec]) {
+        const seq = nextExec++;
+        if (behaviour !== null) continue;
+        rt.history.commit(node.name, seq, originOf(d), `${seq}:${answerOf(d)}`, rt.now);
+        rt.history.decide(seq, node.name, answerOf(d), rt.now);
       }
+      if (nextExec === before) return;
+      backoff = 0;
+      // Done: the timer stops (resetTimer only cancels it); in a view change it runs on.
+      if (nextExec >= items || !changing) resetTimer();
+      checkAllDone();
     }
-    if (r.nextExec === before) return;
-    r.backoff = 0;
-    if (r.nextExec >= this.items) {
-      this.cancelTimer(i);
-      this.checkAllDone();
-    } else if (!r.changing) {
-      this.resetTimer(i);
+
+    function resetTimer(): void {
+      timer?.cancel();
+      if (halted || behaviour === "silent" || nextExec >= items) return;
+      // As in PBFT, the wait doubles with every view change that brought no progress.
+      const factor = Math.min(2 ** backoff, MAX_BACKOFF);
+      timer = node.after(options.view_timeout_s * factor, onTimeout);
     }
-  }
 
-  // --- timers and view changes -------------------------------------------
-
-  private cancelTimer(i: number): void {
-    const r = this.replicas[i];
-    if (r.timer !== null) this.ctx.sim.cancel(r.timer);
-    r.timer = null;
-  }
-
-  private resetTimer(i: number): void {
-    this.cancelTimer(i);
-    const r = this.replicas[i];
-    if (this.halted || this.silent(i) || !this.alive(i) || r.nextExec >= this.items) return;
-    // As in PBFT, the wait doubles with every view change that brought no progress.
-    const factor = Math.min(2 ** r.backoff, MAX_BACKOFF);
-    r.timer = this.ctx.sim.schedule(this.options.view_timeout_s * factor, () => {
-      r.timer = null;
-      this.onTimeout(i);
-    });
-  }
-
-  private onTimeout(i: number): void {
-    const r = this.replicas[i];
-    if (!this.alive(i) || this.halted) return;
-    this.sendFetch(i);
-    r.backoff++;
-    if (!r.changing) {
-      this.startViewChange(i, r.view + 1);
-    } else {
-      const vcs = r.vcs.get(r.target);
+    function onTimeout(): void {
+      sendFetch();
+      backoff++;
+      const own = vcs.get(target)?.get(i);
       // A quorum asked for the view and its primary never took it up: try the next one;
       // otherwise the request may have been lost: say it again.
-      if (vcs !== undefined && vcs.size >= 2 * this.f + 1) {
-        this.startViewChange(i, r.target + 1);
-      } else {
-        const own = vcs?.get(i);
-        if (own !== undefined) this.broadcast(i, "view-change", () => own, own.tokens);
+      if (!changing) startViewChange(view + 1);
+      else if ((vcs.get(target)?.size ?? 0) >= 2 * f + 1) startViewChange(target + 1);
+      else if (own !== undefined) node.broadcast("view-change", own, vcTokens(own));
+      resetTimer();
+    }
+
+    function startViewChange(v: number): void {
+      if (v <= horizon()) return;
+      changing = true;
+      target = v;
+      proposing = -1;
+      call?.cancel();
+      sendViewChange();
+      resetTimer();
+      tryNewView(v);
+    }
+
+    // Multicasts the VIEW-CHANGE towards `target`, with the replica's prepared certificates.
+    function sendViewChange(): void {
+      const vc = { view: target, from: i, nextExec, certs: certs.filter((c) => c !== undefined) };
+      storeViewChange(i, vc);
+      node.broadcast("view-change", vc, vcTokens(vc));
+    }
+
+    function storeViewChange(from: number, vc: ViewChange): void {
+      const byView = entry(vcs, vc.view, Map);
+      if (!byView.has(from)) byView.set(from, vc);
+      if ((latestVc.get(from) ?? -1) < vc.view) latestVc.set(from, vc.view);
+    }
+
+    function onViewChange(from: number, vc: ViewChange): void {
+      storeViewChange(from, vc);
+      // A replica asking for a view that is already installed missed its NEW-VIEW.
+      if (!changing && vc.view <= view) {
+        const nv = newViews.get(view);
+        if (nv !== undefined) node.send(nodes[from], "new-view", nv, newViewTokens(nv));
+        return;
       }
+      // Join rule: f+1 replicas want a later view, so at least one correct one does.
+      const ahead = [...latestVc].filter(([j, v]) => j !== i && v > horizon()).map(([, v]) => v);
+      if (ahead.length >= f + 1) startViewChange(Math.min(...ahead));
+      tryNewView(vc.view);
     }
-    this.resetTimer(i);
-  }
 
-  private startViewChange(i: number, view: number): void {
-    const r = this.replicas[i];
-    if (view <= this.horizonView(r)) return;
-    r.changing = true;
-    r.target = view;
-    r.proposing = -1;
-    if (r.call !== null) r.call.cancel();
-    r.call = null;
-    const certs: Cert[] = [];
-    for (const c of r.certs) if (c !== undefined) certs.push(c);
-    const vc: ViewChangePayload = {
-      view,
-      from: i,
-      nextExec: r.nextExec,
-      certs,
-      tokens: HEADER_TOKENS + CERT_TOKENS * certs.length,
-    };
-    this.storeViewChange(r, i, vc);
-    this.broadcast(i, "view-change", () => vc, vc.tokens);
-    this.resetTimer(i);
-    this.tryNewView(i, view);
-  }
-
-  private storeViewChange(r: Replica, from: number, vc: ViewChangePayload): void {
-    let byView = r.vcs.get(vc.view);
-    if (byView === undefined) {
-      byView = new Map();
-      r.vcs.set(vc.view, byView);
-    }
-    if (!byView.has(from)) byView.set(from, vc);
-    if ((r.latestVc.get(from) ?? -1) < vc.view) r.latestVc.set(from, vc.view);
-  }
-
-  private onViewChange(i: number, from: number, vc: ViewChangePayload): void {
-    const r = this.replicas[i];
-    this.storeViewChange(r, from, vc);
-    // A replica asking for a view that is already installed missed its NEW-VIEW.
-    if (!r.changing && vc.view <= r.view) {
-      const nv = r.newViews.get(r.view);
-      if (nv !== undefined) this.sendNewView(i, from, nv);
-      return;
-    }
-    // Join rule: f+1 replicas want a later view, so at least one correct one does.
-    const mine = this.horizonView(r);
-    let ahead = 0;
-    let smallest = Number.POSITIVE_INFINITY;
-    for (const [j, v] of r.latestVc) {
-      if (j === i || v <= mine) continue;
-      ahead++;
-      smallest = Math.min(smallest, v);
-    }
-    if (ahead >= this.f + 1) this.startViewChange(i, smallest);
-    this.tryNewView(i, vc.view);
-  }
-
-  private tryNewView(i: number, view: number): void {
-    const r = this.replicas[i];
-    if (this.primary(view) !== i || r.newViews.has(view)) return;
-    const byView = r.vcs.get(view);
-    if (byView === undefined) return;
-    const others = [...byView.keys()].filter((j) => j !== i).sort((a, b) => a - b);
-    if (others.length < 2 * this.f) return;
-    if (!(r.changing && r.target === view)) {
+    function tryNewView(v: number): void {
+      const byView = vcs.get(v);
+      const own = byView?.get(i);
+      if (primary(v) !== i || newViews.has(v) || byView === undefined) return;
+      const others = [...byView].filter(([j]) => j !== i).sort(([a], [b]) => a - b);
+      if (others.length < 2 * f) return;
       // startViewChange comes back here with the replica's own view change stored.
-      if (view > this.horizonView(r)) this.startViewChange(i, view);
-      return;
+      if (!(changing && target === v) || own === undefined) return startViewChange(v);
+      const nv = { view: v, vcs: [own, ...others.slice(0, 2 * f).map(([, vc]) => vc)] };
+      newViews.set(v, nv);
+      rt.history.elect(v, node.name, rt.now);
+      node.broadcast("new-view", nv, newViewTokens(nv));
+      enterView(nv);
     }
-    const own = byView.get(i) as ViewChangePayload;
-    const vcs = [
-      own,
-      ...others.slice(0, 2 * this.f).map((j) => byView.get(j) as ViewChangePayload),
-    ];
-    const nv: NewViewPayload = { view, vcs };
-    r.newViews.set(view, nv);
-    this.ctx.history.elect(view, this.id(i), this.ctx.sim.now);
-    for (let j = 0; j < this.n; j++) if (j !== i) this.sendNewView(i, j, nv);
-    this.enterView(i, nv);
-  }
 
-  private sendNewView(i: number, j: number, nv: NewViewPayload): void {
-    let tokens = HEADER_TOKENS;
-    for (const vc of nv.vcs) tokens += vc.tokens;
-    this.send(i, j, "new-view", nv, tokens);
-  }
+    function onNewView(from: number, nv: NewView): void {
+      if (from !== primary(nv.view) || nv.view < horizon() || inView(nv.view)) return;
+      // The view changes it rests on are signed by their senders: 2f+1 distinct ones for this view.
+      const senders = new Set(nv.vcs.filter((vc) => vc.view === nv.view).map((vc) => vc.from));
+      if (senders.size >= 2 * f + 1) enterView(nv);
+    }
 
-  private onNewView(i: number, from: number, nv: NewViewPayload): void {
-    const r = this.replicas[i];
-    if (from !== this.primary(nv.view) || nv.view < this.horizonView(r)) return;
-    if (this.inView(r, nv.view)) return;
-    // The view changes it rests on are signed by their senders: 2f+1 distinct ones for this view.
-    const senders = new Set<number>();
-    for (const vc of nv.vcs) if (vc.view === nv.view) senders.add(vc.from);
-    if (senders.size < 2 * this.f + 1) return;
-    this.enterView(i, nv);
-  }
+    function enterView(nv: NewView): void {
+      const plan = planOf(nv);
+      plans.set(nv.view, plan);
+      view = nv.view;
+      changing = false;
+      proposing = -1;
+      if (rt.trace.enabled) rt.trace.record({ t: rt.now, type: "view", node: node.name, view });
+      resetTimer();
+      if (primary(view) === i) propose(plan.low);
+      // Messages of this view that arrived before its NEW-VIEW.
+      for (const seq of [...(slots.get(view)?.keys() ?? [])].sort((a, b) => a - b))
+        for (const step of [acceptPrePrepare, checkPrepared, checkCommitted]) step(nv.view, seq);
+    }
 
-  // The new view's plan, computed by every replica from the view changes themselves.
-  private planOf(nv: NewViewPayload): ViewPlan {
-    let low = Number.POSITIVE_INFINITY;
-    for (const vc of nv.vcs) low = Math.min(low, vc.nextExec);
-    const carried = new Map<number, Cert>();
-    for (const vc of nv.vcs) {
-      for (const c of vc.certs) {
-        if (c.seq < low) continue;
-        const prev = carried.get(c.seq);
-        if (prev === undefined || prev.view < c.view) carried.set(c.seq, c);
+    function sendFetch(): void {
+      if (nextExec < items) node.broadcast("fetch", { from: nextExec }, FETCH_TOKENS);
+    }
+
+    function onFetch(from: number, p: { from: number }): void {
+      if (p.from >= nextExec) return;
+      const lying = behaviour === "always-wrong" || behaviour === "equivocating";
+      const entries: Msgs["state"]["entries"] = [];
+      for (let seq = p.from; seq < nextExec; seq++) {
+        const d = ready[seq];
+        const answer = lying ? (answerOf(d) + 1) % questions[seq].choices : answerOf(d);
+        entries.push({ seq, digest: digestOf({ origin: originOf(d), answer }) });
       }
+      node.send(nodes[from], "state", { entries }, FETCH_TOKENS + CERT_TOKENS * entries.length);
     }
-    return { low, carried };
-  }
 
-  private enterView(i: number, nv: NewViewPayload): void {
-    const r = this.replicas[i];
-    const view = nv.view;
-    const plan = this.planOf(nv);
-    r.plans.set(view, plan);
-    r.view = view;
-    r.changing = false;
-    r.proposing = -1;
-    if (this.ctx.trace.enabled) {
-      this.ctx.trace.record({ t: this.ctx.sim.now, type: "view", node: this.id(i), view });
-    }
-    this.resetTimer(i);
-    if (this.primary(view) === i) this.propose(i, plan.low);
-    // Messages of this view that arrived before its NEW-VIEW.
-    const byView = r.slots.get(view);
-    if (byView === undefined) return;
-    for (const seq of [...byView.keys()].sort((a, b) => a - b)) {
-      this.acceptPrePrepare(i, view, seq);
-      this.checkPrepared(i, view, seq);
-      this.checkCommitted(i, view, seq);
-    }
-  }
-
-  // --- state transfer ------------------------------------------------------
-
-  private sendFetch(i: number): void {
-    const r = this.replicas[i];
-    if (r.nextExec >= this.items) return;
-    this.broadcast(i, "fetch", () => ({ from: r.nextExec }), FETCH_TOKENS);
-  }
-
-  private onFetch(i: number, from: number, p: { from: number }): void {
-    const r = this.replicas[i];
-    if (p.from >= r.nextExec) return;
-    const lying = this.behaviour[i] === "always-wrong" || this.behaviour[i] === "equivocating";
-    const entries: { seq: number; digest: string }[] = [];
-    for (let seq = p.from; seq < r.nextExec; seq++) {
-      const d = r.executed[seq];
-      const answer = lying ? (answerOf(d) + 1) % this.choices(seq) : answerOf(d);
-      entries.push({ seq, digest: digestOf(originOf(d), answer) });
-    }
-    const payload: StatePayload = { entries };
-    this.send(i, from, "state", payload, FETCH_TOKENS + CERT_TOKENS * entries.length);
-  }
-
-  // An entry reported alike by f+1 replicas was executed by at least one correct one.
-  private onState(i: number, from: number, p: StatePayload): void {
-    const r = this.replicas[i];
-    for (const e of p.entries) {
-      if (e.seq < r.nextExec || r.ready[e.seq] !== undefined) continue;
-      let reports = r.reports.get(e.seq);
-      if (reports === undefined) {
-        reports = new Map();
-        r.reports.set(e.seq, reports);
+    // An entry reported alike by f+1 replicas was executed by at least one correct one.
+    function onState(from: number, entries: Msgs["state"]["entries"]): void {
+      for (const e of entries) {
+        if (e.seq < nextExec || ready[e.seq] !== undefined) continue;
+        const byReplica = entry(reports, e.seq, Map);
+        if (!byReplica.has(from)) byReplica.set(from, e.digest);
+        if (count(byReplica, e.digest) >= f + 1) ready[e.seq] = e.digest;
       }
-      if (reports.has(from)) continue;
-      reports.set(from, e.digest);
-      if (this.count(reports, e.digest) >= this.f + 1) {
-        r.ready[e.seq] = e.digest;
-        r.reports.delete(e.seq);
-      }
+      execute();
     }
-    this.execute(i);
+
+    return {
+      // A Byzantine replica never holds the end back.
+      done: () => behaviour !== null || nextExec >= items,
+      start(): void {
+        if (behaviour === "silent") return;
+        node.on("pre-prepare", (p, from) => onPrePrepare(from.index, p));
+        node.on("prepare", (p, from) => onVote(from.index, "prepare", p));
+        node.on("commit", (p, from) => onVote(from.index, "commit", p));
+        node.on("view-change", (p, from) => onViewChange(from.index, p));
+        node.on("new-view", (p, from) => onNewView(from.index, p));
+        node.on("fetch", (p, from) => onFetch(from.index, p));
+        node.on("state", (p, from) => onState(from.index, p.entries));
+        resetTimer();
+        if (proposing === 0) node.run(() => propose(0)); // down: on its recovery
+      },
+      halt(): void {
+        timer?.cancel();
+        call?.cancel();
+      },
+      // A recovered replica rejoins from its stable log, its collected messages lost:
+      // it restarts its view timer (so it takes part in view changes), says again the
+      // VIEW-CHANGE it was in, resumes pre-preparing as primary of its view where it
+      // stopped (pre-preparing a seq twice in a view would be equivocation), and asks
+      // the others for the entries executed while it was down.
+      recover(): void {
+        if (behaviour === "silent" || halted) return;
+        [slots, vcs, latestVc, reports, backoff] = [new Map(), new Map(), new Map(), new Map(), 0];
+        resetTimer();
+        if (changing) sendViewChange();
+        else if (primary(view) === i && proposing >= 0) propose(proposing);
+        sendFetch();
+      },
+    };
   }
 
-  // --- faults and the end of the run ------------------------------------
-
-  private onCrash(i: number): void {
-    const r = this.replicas[i];
-    this.cancelTimer(i);
-    r.call = null;
-    r.proposing = -1;
-    this.checkAllDone();
-  }
-
-  // Once every correct live replica has executed every item nothing is left to
-  // wait for: timers stop and the run ends at quiescence.
-  private checkAllDone(): void {
-    if (this.halted) return;
-    for (let i = 0; i < this.n; i++) {
-      if (this.behaviour[i] !== null || !this.alive(i)) continue;
-      if (this.replicas[i].nextExec < this.items) return;
-    }
-    this.halted = true;
-    for (let i = 0; i < this.n; i++) {
-      this.cancelTimer(i);
-      const r = this.replicas[i];
-      if (r.call !== null) r.call.cancel();
-      r.call = null;
-    }
-  }
+  return {
+    start: () => {
+      rt.history.elect(0, nodes[0].name, rt.now);
+      for (const r of replicas) r.start();
+    },
+    recover: (node) => replicas[node.index].recover(),
+  };
 }
 
 /** `pbft`: Castro-Liskov PBFT, one sequence number per item, with view changes and Byzantine agents. */
@@ -749,5 +434,7 @@ export const pbft: ProtocolModule<typeof schema> = {
     "PBFT: the primary answers each item, pre-prepare/prepare/commit with 2f+1 quorums, view changes on timeout; tolerates f < n/3 Byzantine agents",
   schema,
   tasks: ["questions"],
-  create: (ctx, options) => new Pbft(ctx, options),
+  example: "scenarios/pbft-byzantine.yaml",
+  law: { none: "only its Byzantine tolerance has a law (bft); accuracy, makespan are simulated" },
+  create,
 };

@@ -1,17 +1,14 @@
 import { z } from "zod";
-import type { MockLLM } from "../agents/MockLLM.js";
-import type { RandomStream } from "../core/Rng.js";
-import type { Message } from "../net/Network.js";
-import type { WorkGraph } from "../tasks/WorkGraph.js";
-import { executeSubtask } from "./executeSubtask.js";
-import type { Protocol, ProtocolContext, ProtocolModule } from "./Protocol.js";
-import { workGraphOf } from "./taskOf.js";
+import { work } from "../runtime/doSubtask.js";
+import type { Node } from "../runtime/Node.js";
+import type { Process, ProcessBody } from "../runtime/Process.js";
+import type { Protocol, Runtime } from "../runtime/Runtime.js";
+import type { ProtocolModule } from "./Protocol.js";
 
 const StageSchema = z.enum(["planner", "coder", "reviewer"]);
 
 const schema = z.strictObject({
   protocol: z.literal("pipeline"),
-  /** The stages every subtask flows through, in order; agent-i works stage i mod S. */
   stages: z
     .array(StageSchema)
     .min(1)
@@ -23,39 +20,33 @@ const schema = z.strictObject({
     .refine(
       (s) => s.indexOf("reviewer") < 0 || s.indexOf("reviewer") > s.indexOf("coder"),
       "a list of stages with every reviewer after a coder (a review sends work back to a coder)",
-    ),
-  /** Output tokens of a planner's plan. */
-  plan_tokens: z.number().int().min(1).default(150),
-  /** Output tokens of a reviewer's review. */
-  review_tokens: z.number().int().min(1).default(100),
-  /** Probability that a reviewer catches a wrong output that slipped past the tests. */
-  review_catch_probability: z.number().min(0).max(1).default(0.7),
-  /** A hand-off not received after this long (lost on the network) is sent again, up to 20 times. */
-  handoff_timeout_s: z.number().positive().default(30),
+    )
+    .meta({ description: "the stages every subtask flows through; agent-i works stage i mod S" }),
+  plan_tokens: z.number().int().min(1).default(150).meta({
+    description: "output tokens of a planner's plan",
+  }),
+  review_tokens: z.number().int().min(1).default(100).meta({
+    description: "output tokens of a reviewer's review",
+  }),
+  review_catch_probability: z.number().min(0).max(1).default(0.7).meta({
+    description: "probability that a reviewer catches a wrong output that slipped past the tests",
+  }),
+  handoff_timeout_s: z.number().positive().default(30).meta({
+    description: "a hand-off not received this long (lost) is sent again, up to 20 times",
+  }),
 });
 
 type Options = z.output<typeof schema>;
-type Stage = z.output<typeof StageSchema>;
 
-/** A subtask in flight through the pipeline: what has been handed over so far. */
-interface Item {
-  index: number;
-  /** Tokens of the plan the coder gets (0 without a planner). */
-  planTokens: number;
-  /** Tokens of the review the coder gets when a reviewer sent the work back. */
-  reviewTokens: number;
-  /** Whether the code written so far is right (the simulator's truth, not the agents'). */
-  correct: boolean;
-  codeTokens: number;
-  /** Bumped at every hand-off, so a hand-off re-sent after a crash is accepted once. */
-  seq: number;
-}
+/** Node name of the team's board: the stage queues, and the failure detector that reassigns stages. */
+export const BOARD = "board";
 
-interface HandOff {
-  item: number;
-  stage: number;
-  seq: number;
-}
+/** Subtask `item` passed from agent `from` to stage `stage`, on its way to agent `to`. */
+type HandOff = { item: number; stage: number; kind: Kind; tokens: number } & Route;
+type Route = { from: number; to: number };
+const KINDS = ["handoff", "review", "release"] as const;
+type Kind = (typeof KINDS)[number];
+type Msgs = Record<Kind, HandOff>;
 
 // Size of the note that releases a subtask whose dependencies are all through.
 const RELEASE_TOKENS = 20;
@@ -66,311 +57,179 @@ const MAX_RESENDS = 20;
 // configured stages), different subtasks in different stages at once. Each
 // stage has a queue shared by its agents, served lowest topological position
 // first; an agent holding several stages serves the latest stage first, to
-// drain the pipeline and release dependents early. A crashed agent's stages go
-// to a surviving agent (perfect failure detector), and what it was doing or was
-// being handed goes back to its stage's queue.
-class Pipeline implements Protocol {
-  private readonly n: number;
-  private readonly graph: WorkGraph;
-  private readonly stages: readonly Stage[];
-  private readonly position: Int32Array;
-  /** holders[s]: agents working stage s (in index order). */
-  private readonly holders: number[][];
-  private readonly queues: number[][];
-  private readonly items: Item[];
-  private readonly busy: boolean[];
-  /** The agent a hand-off of each subtask is travelling to (-1: none). */
-  private readonly inFlightTo: Int32Array;
-  private readonly inFlightStage: Int32Array;
-  private readonly inFlight: ({ from: MockLLM; tokens: number; kind: string } | null)[];
-  private readonly left: Uint8Array;
-  private readonly reviews: RandomStream[];
+// drain the pipeline and release dependents early. An agent the board suspects
+// is down loses its stages to a surviving agent, and what it was doing or was
+// being handed goes back to its stage's queue. Rejoining: a recovered agent
+// takes back its own stages (a stand-in gives them up) and serves them again.
+function create(rt: Runtime, options: Options): Protocol {
+  const graph = rt.workGraph;
+  const nodes = rt.nodes<Msgs>();
+  const detector = rt.detector(rt.node(BOARD));
+  const { stages } = options;
+  const S = stages.length;
+  const n = nodes.length;
+  const position = new Int32Array(graph.size);
+  for (const [pos, k] of graph.order.entries()) position[k] = pos;
+  /** home[s]: the agents working stage s when all are up, in index order. */
+  const home: number[][] = stages.map(() => []);
+  if (n >= S) for (let i = 0; i < n; i++) home[i % S].push(i);
+  // Fewer agents than stages: each holds a run of consecutive stages.
+  else for (let s = 0; s < S; s++) home[s].push(Math.floor((s * n) / S));
+  const holders = home.map((h) => [...h]);
+  const queues: number[][] = stages.map(() => []);
+  // Per subtask, what was handed over: plan, review (0: none), code, and whether it is right.
+  const fresh = { planTokens: 0, reviewTokens: 0, codeTokens: 0, correct: false };
+  const items = graph.subtasks.map(() => ({ ...fresh }));
+  /** What each agent is doing: a stage's subtask, in a process. */
+  const serving: ({ s: number; k: number; process: Process } | null)[] = nodes.map(() => null);
+  /** The hand-off of each subtask on its way (null: none). */
+  const inFlight: (HandOff | null)[] = graph.subtasks.map(() => null);
+  const left = new Uint8Array(graph.size);
+  const reviews = nodes.map((node) => rt.stream(`agent/${node.index}/review`));
+  const up = (i: number) => !detector.suspects(nodes[i]);
 
-  constructor(
-    private readonly ctx: ProtocolContext,
-    private readonly options: Options,
-  ) {
-    this.n = ctx.agents.length;
-    this.graph = workGraphOf(ctx);
-    this.stages = options.stages;
-    const S = this.stages.length;
-    const m = this.graph.size;
-    this.position = new Int32Array(m);
-    this.graph.order.forEach((k, pos) => {
-      this.position[k] = pos;
-    });
-    this.holders = Array.from({ length: S }, () => []);
-    if (this.n >= S) {
-      for (let i = 0; i < this.n; i++) this.holders[i % S].push(i);
-    } else {
-      // Fewer agents than stages: each holds a run of consecutive stages.
-      for (let s = 0; s < S; s++) this.holders[s].push(Math.floor((s * this.n) / S));
-    }
-    this.queues = Array.from({ length: S }, () => []);
-    this.items = this.graph.subtasks.map((s) => ({
-      index: s.index,
-      planTokens: 0,
-      reviewTokens: 0,
-      correct: false,
-      codeTokens: 0,
-      seq: 0,
-    }));
-    this.busy = new Array(this.n).fill(false);
-    this.inFlightTo = new Int32Array(m).fill(-1);
-    this.inFlightStage = new Int32Array(m).fill(-1);
-    this.inFlight = new Array(m).fill(null);
-    this.left = new Uint8Array(m);
-    this.reviews = ctx.agents.map((a) => ctx.rng.stream(`agent/${a.index}/review`));
-  }
-
-  start(): void {
-    const { net, agents } = this.ctx;
-    for (const agent of agents) {
-      net.register(agent.id, (msg) => this.onHandOff(agent, msg));
-      agent.onCrash((a) => this.onCrash(a));
-    }
-    for (const k of this.graph.order) {
-      if (this.graph.subtasks[k].deps.length === 0) this.enqueue(0, k);
-    }
-    this.kick();
-  }
-
-  // --- queues and hand-offs -------------------------------------------------
-
-  private enqueue(stage: number, k: number): void {
-    const q = this.queues[stage];
-    const pos = this.position[k];
-    let at = q.length;
-    while (at > 0 && this.position[q[at - 1]] > pos) at--;
-    q.splice(at, 0, k);
-  }
-
-  /** Passes subtask k from agent `from` to stage `stage`: a message, unless the same agent holds it. */
-  private handOff(from: MockLLM, stage: number, k: number, tokens: number, kind: string): void {
-    const holders = this.holders[stage];
-    if (holders.length === 0) return;
-    const item = this.items[k];
-    item.seq++;
-    if (holders.includes(from.index)) {
-      this.enqueue(stage, k);
-      this.kick();
-      return;
-    }
-    const to = holders[k % holders.length];
-    this.inFlightTo[k] = to;
-    this.inFlightStage[k] = stage;
-    this.inFlight[k] = { from, tokens, kind };
-    this.transmit(from, to, k, stage, tokens, kind, 0);
-  }
+  const enqueue = (s: number, k: number) => {
+    const at = queues[s].findIndex((x) => position[x] > position[k]);
+    queues[s].splice(at < 0 ? queues[s].length : at, 0, k);
+  };
+  /** Passes a subtask to a stage: a message, unless the sender holds that stage too. */
+  const handOff = (ho: Omit<HandOff, "to">) => {
+    const h = holders[ho.stage];
+    if (h.length === 0) return;
+    const sent = { ...ho, to: h.includes(ho.from) ? ho.from : h[ho.item % h.length] };
+    inFlight[ho.item] = sent;
+    if (sent.to === sent.from) receive(sent);
+    else transmit(sent, 0);
+  };
 
   // Receipt is implicit (the sender sees its hand-off arrive in the stage's
   // shared queue); what has not arrived by the timeout is sent again.
-  private transmit(
-    from: MockLLM,
-    to: number,
-    k: number,
-    stage: number,
-    tokens: number,
-    kind: string,
-    resends: number,
-  ): void {
-    const { net, sim, agents } = this.ctx;
-    const seq = this.items[k].seq;
-    const payload: HandOff = { item: k, stage, seq };
-    net.send(from.id, agents[to].id, kind, payload, tokens);
-    if (resends >= MAX_RESENDS) return;
-    sim.schedule(this.options.handoff_timeout_s, () => {
-      if (this.items[k].seq !== seq || this.inFlightTo[k] !== to || !from.isAlive) return;
-      this.transmit(from, to, k, stage, tokens, kind, resends + 1);
+  const transmit = (ho: HandOff, resends: number) => {
+    nodes[ho.from].send(nodes[ho.to], ho.kind, ho, ho.tokens);
+    if (resends < MAX_RESENDS) awaitReceipt(ho, resends);
+  };
+  const awaitReceipt = (ho: HandOff, resends: number) =>
+    nodes[ho.from].after(options.handoff_timeout_s, () => {
+      if (inFlight[ho.item] === ho) transmit(ho, resends + 1);
     });
-  }
-
-  private onHandOff(agent: MockLLM, msg: Message): void {
-    const h = msg.payload as HandOff;
+  const receive = (ho: HandOff) => {
     // A duplicate, or a hand-off already re-sent elsewhere after a crash.
-    if (h.seq !== this.items[h.item].seq || this.inFlightTo[h.item] !== agent.index) return;
-    this.inFlightTo[h.item] = -1;
-    this.inFlightStage[h.item] = -1;
-    this.inFlight[h.item] = null;
-    this.enqueue(h.stage, h.item);
-    this.kick();
-  }
+    if (inFlight[ho.item] !== ho) return;
+    inFlight[ho.item] = null;
+    enqueue(ho.stage, ho.item);
+    kick();
+  };
+  for (const node of nodes) for (const kind of KINDS) node.on(kind, receive);
 
-  /** Sets every idle, live agent to work on the most advanced stage it holds that has work. */
-  private kick(): void {
-    const { agents } = this.ctx;
-    for (const agent of agents) {
-      const i = agent.index;
-      if (this.busy[i] || !agent.isAlive) continue;
-      for (let s = this.stages.length - 1; s >= 0; s--) {
-        if (this.queues[s].length === 0 || !this.holders[s].includes(i)) continue;
-        const k = this.queues[s].shift() as number;
-        this.busy[i] = true;
-        this.serve(agent, s, k);
-        break;
-      }
+  /** Sets every idle agent that is up to work on the most advanced stage it holds that has work. */
+  const kick = () => {
+    for (const node of nodes) {
+      const i = node.index;
+      let s = S - 1;
+      while (s >= 0 && (queues[s].length === 0 || !holders[s].includes(i))) s--;
+      if (s < 0 || serving[i] !== null || !up(i)) continue;
+      const k = queues[s].shift() as number;
+      serving[i] = { s, k, process: node.spawn(serve(node, s, k)) };
+    }
+  };
+  // A call (input, output tokens) that gave up after its retries is made again.
+  function* persist(node: Node<Msgs>, input: number, output: number, label: string) {
+    for (;;) {
+      const r = yield* node.call({ inputTokens: input, outputTokens: output, label });
+      if (r.error !== "retries_exhausted") return r;
     }
   }
-
-  // --- stage behaviours -----------------------------------------------------
-
-  private serve(agent: MockLLM, s: number, k: number): void {
-    switch (this.stages[s]) {
-      case "planner":
-        return this.plan(agent, s, k);
-      case "coder":
-        return this.code(agent, s, k);
-      case "reviewer":
-        return this.review(agent, s, k);
+  function* serve(node: Node<Msgs>, s: number, k: number): ProcessBody {
+    const [i, item, subtask] = [node.index, items[k], graph.subtasks[k]];
+    if (stages[s] === "planner") {
+      const plan = `plan ${subtask.name}`;
+      const r = yield* persist(node, subtask.promptTokens, options.plan_tokens, plan);
+      // A prompt that cannot fit gets no plan; the coder works from the subtask alone.
+      item.planTokens += r.outputTokens;
+      return pass(i, k, s + 1, r.outputTokens);
     }
-  }
-
-  // The agent's call failed because it crashed: the subtask goes back to its stage.
-  private requeue(agent: MockLLM, s: number, k: number): void {
-    this.busy[agent.index] = false;
-    this.enqueue(s, k);
-    this.kick();
-  }
-
-  private plan(agent: MockLLM, s: number, k: number): void {
-    const subtask = this.graph.subtasks[k];
-    agent.call(
-      {
-        inputTokens: subtask.promptTokens,
-        outputTokens: this.options.plan_tokens,
-        label: `plan ${subtask.name}`,
-      },
-      (r) => {
-        if (r.error === "crashed") return this.requeue(agent, s, k);
-        if (r.error === "retries_exhausted") return this.plan(agent, s, k);
-        // A prompt that cannot fit gets no plan; the coder works from the subtask alone.
-        this.items[k].planTokens += r.outputTokens;
-        this.pass(agent, s, k, r.outputTokens);
-      },
-    );
-  }
-
-  private code(agent: MockLLM, s: number, k: number): void {
-    const item = this.items[k];
-    executeSubtask(
-      this.ctx,
-      agent,
-      this.graph.subtasks[k],
-      (o) => {
-        if (!o.ok) {
-          if (!agent.isAlive) return this.requeue(agent, s, k);
-          // The prompt can never fit: the subtask is abandoned, undecided.
-          this.busy[agent.index] = false;
-          this.kick();
-          return;
-        }
-        item.correct = o.correct;
-        item.codeTokens = o.outputTokens;
-        item.reviewTokens = 0;
-        this.pass(agent, s, k, o.outputTokens);
-      },
-      { extraInputTokens: item.planTokens + item.reviewTokens },
-    );
-  }
-
-  private review(agent: MockLLM, s: number, k: number): void {
-    const item = this.items[k];
-    const draws = this.reviews[agent.index];
-    agent.call(
-      {
-        inputTokens: item.codeTokens,
-        outputTokens: this.options.review_tokens,
-        label: `review ${k}`,
-      },
-      (r) => {
-        if (r.error === "crashed") return this.requeue(agent, s, k);
-        if (r.error === "retries_exhausted") return this.review(agent, s, k);
-        // One draw per review, caught or not, so later reviews see the same randomness.
-        const caught = draws.next() < this.options.review_catch_probability;
-        if (r.ok && !item.correct && caught) {
-          this.ctx.counters.rework++;
-          item.reviewTokens = r.outputTokens;
-          this.busy[agent.index] = false;
-          this.handOff(agent, this.coderBefore(s), k, r.outputTokens, "review");
-          this.kick();
-          return;
-        }
-        this.pass(agent, s, k, item.codeTokens);
-      },
-    );
-  }
-
-  private coderBefore(s: number): number {
-    for (let t = s - 1; t >= 0; t--) if (this.stages[t] === "coder") return t;
-    return this.stages.indexOf("coder");
-  }
-
-  /** Stage s is done with subtask k: on to the next stage, or out of the pipeline. */
-  private pass(agent: MockLLM, s: number, k: number, tokens: number): void {
-    this.busy[agent.index] = false;
-    if (s + 1 < this.stages.length) {
-      this.handOff(agent, s + 1, k, tokens, "handoff");
-    } else {
-      this.leave(agent, k);
+    if (stages[s] === "coder") {
+      const extraInputTokens = item.planTokens + item.reviewTokens;
+      const o = yield* work(rt, node, subtask, { extraInputTokens });
+      // The prompt can never fit: the subtask is abandoned, undecided.
+      if (!o.ok) return pass(i, k, -1, 0);
+      Object.assign(item, { correct: o.correct, codeTokens: o.outputTokens, reviewTokens: 0 });
+      return pass(i, k, s + 1, o.outputTokens);
     }
-    this.kick();
+    const r = yield* persist(node, item.codeTokens, options.review_tokens, `review ${k}`);
+    // One draw per review, caught or not, so later reviews see the same randomness.
+    const caught = reviews[i].next() < options.review_catch_probability;
+    if (!r.ok || item.correct || !caught) return pass(i, k, s + 1, item.codeTokens);
+    // Sent back to the coder before it (the schema puts one before every reviewer).
+    rt.counters.rework++;
+    item.reviewTokens = r.outputTokens;
+    pass(i, k, stages.lastIndexOf("coder", s - 1), r.outputTokens, "review");
   }
 
-  private leave(agent: MockLLM, k: number): void {
-    const { history, sim } = this.ctx;
-    const answer = this.items[k].correct ? 0 : 1;
-    history.propose(k, answer);
-    history.decide(k, agent.id, answer, sim.now);
-    this.left[k] = 1;
-    for (const d of this.graph.dependents[k]) {
-      if (this.graph.subtasks[d].deps.every((x) => this.left[x] === 1)) {
-        this.handOff(agent, 0, d, RELEASE_TOKENS, "release");
-      }
+  /** Agent i is done with subtask k: on to `stage`, out of the pipeline after the last, or dropped (-1). */
+  const pass = (i: number, k: number, stage: number, tokens: number, kind: Kind = "handoff") => {
+    serving[i] = null;
+    if (stage >= 0 && stage < S) handOff({ item: k, stage, from: i, kind, tokens });
+    if (stage === S) {
+      // Through: decided, and its dependents whose dependencies are all through released.
+      const answer = items[k].correct ? 0 : 1;
+      rt.history.propose(k, answer);
+      rt.history.decide(k, nodes[i].name, answer, rt.now);
+      left[k] = 1;
+      if (left.every((x) => x === 1)) detector.stop();
+      for (const d of graph.dependents[k])
+        if (graph.subtasks[d].deps.every((x) => left[x] === 1))
+          handOff({ item: d, stage: 0, from: i, kind: "release", tokens: RELEASE_TOKENS });
     }
-  }
+    kick();
+  };
 
-  // --- failures -------------------------------------------------------------
+  // Agent i's assignment is void (it is down): its subtask goes back to its stage.
+  const requeue = (i: number) => {
+    const job = serving[i];
+    if (job === null) return;
+    serving[i] = null;
+    job.process.kill();
+    enqueue(job.s, job.k);
+    kick();
+  };
 
-  private onCrash(agent: MockLLM): void {
-    const { agents } = this.ctx;
-    const i = agent.index;
-    this.busy[i] = false;
-    const orphaned: number[] = [];
-    this.holders.forEach((h, s) => {
-      const at = h.indexOf(i);
-      if (at < 0) return;
-      h.splice(at, 1);
-      if (h.length === 0) orphaned.push(s);
-    });
-    // A stage nobody holds goes to the next live agent, so every stage keeps a worker.
-    for (const s of orphaned) {
-      for (let d = 1; d <= this.n; d++) {
-        const j = (i + d) % this.n;
-        if (agents[j].isAlive) {
-          this.holders[s].push(j);
-          break;
-        }
-      }
+  // Agent i is down: what it was doing goes back to the queue, its stages to a
+  // surviving agent, and hand-offs on their way to it to a live holder.
+  const down = (i: number) => {
+    requeue(i);
+    // A stage nobody else holds goes to the next live agent, so every stage keeps a worker.
+    const next = nodes.map((_, d) => (i + 1 + d) % n).filter(up);
+    for (const [s, h] of holders.entries())
+      if (h.includes(i)) holders[s] = h.length > 1 ? h.filter((j) => j !== i) : next.slice(0, 1);
+    for (const ho of inFlight) {
+      if (ho?.to !== i) continue;
+      inFlight[ho.item] = null;
+      if (up(ho.from)) handOff(ho);
+      // The sender is gone too; what it sent is taken as delivered to the stage.
+      else if (holders[ho.stage].length > 0) enqueue(ho.stage, ho.item);
     }
-    // Hand-offs on their way to the crashed agent are sent again to a live holder.
-    for (let k = 0; k < this.items.length; k++) {
-      if (this.inFlightTo[k] !== i) continue;
-      const stage = this.inFlightStage[k];
-      const sent = this.inFlight[k];
-      this.inFlightTo[k] = -1;
-      this.inFlightStage[k] = -1;
-      this.inFlight[k] = null;
-      if (sent === null) continue;
-      if (sent.from.isAlive) {
-        this.handOff(sent.from, stage, k, sent.tokens, sent.kind);
-      } else if (this.holders[stage].length > 0) {
-        // The sender is gone too; what it sent is taken as delivered to the stage.
-        this.items[k].seq++;
-        this.enqueue(stage, k);
-      }
-    }
-    this.kick();
-  }
+    kick();
+  };
+
+  const rejoin = (i: number) => {
+    for (const [s, h] of home.entries()) if (h.includes(i)) holders[s] = h.filter(up);
+    kick();
+  };
+  detector.onChange((node, suspected) => (suspected ? down(node.index) : rejoin(node.index)));
+
+  return {
+    start: () => {
+      for (const k of graph.order) if (graph.subtasks[k].deps.length === 0) enqueue(0, k);
+      kick();
+    },
+    // Its stages come back with the detector's trust (rejoin); what it was doing died
+    // with it (requeued unless a detector noticed); its unreceived hand-offs are re-sent.
+    recover: (node) => {
+      requeue(node.index);
+      for (const ho of inFlight) if (ho?.from === node.index) awaitReceipt(ho, 0);
+    },
+  };
 }
 
 /** `pipeline`: stages (planner, coder, reviewer) as agents; subtasks flow through them in topological order. */
@@ -380,5 +239,8 @@ export const pipeline: ProtocolModule<typeof schema> = {
     "stages as agents (planner -> coder -> reviewer); subtasks flow through them, reviews send bad code back",
   schema,
   tasks: ["workgraph"],
-  create: (ctx, options) => new Pipeline(ctx, options),
+  extraNodes: [BOARD],
+  example: "scenarios/pipeline.yaml",
+  law: { none: "reviews send bad code back: a queueing network with feedback, non-exponential" },
+  create,
 };

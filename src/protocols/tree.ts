@@ -1,40 +1,43 @@
 import { z } from "zod";
-import type { Message } from "../net/Network.js";
+import { Desk } from "../runtime/Desk.js";
+import type { Handler } from "../runtime/Node.js";
+import { once } from "../runtime/once.js";
+import type { Runtime } from "../runtime/Runtime.js";
+import { CONTROL_TOKENS, WorkDispatcher, type WorkMessages } from "../runtime/WorkDispatcher.js";
+import { Worker } from "../runtime/Worker.js";
 import type { WorkGraph } from "../tasks/WorkGraph.js";
-import {
-  CONTROL_TOKENS,
-  insertByPosition,
-  makePost,
-  type Post,
-  planInputTokens,
-  positionsOf,
-  type ResultPayload,
-  SerialDesk,
-  WorkerNode,
-} from "./leaderWorker.js";
-import type { Protocol, ProtocolContext, ProtocolModule } from "./Protocol.js";
-import { workGraphOf } from "./taskOf.js";
+import type { Protocol, ProtocolModule } from "./Protocol.js";
 
 const schema = z.strictObject({
   protocol: z.literal("tree"),
-  /** Children of each leader (sub-leaders), up to the deepest leader level. */
-  branching: z.number().int().min(1).default(2),
-  /** Levels of leaders: 1 = the root alone (a flat leader-worker), 2 = root and sub-leaders, ... */
-  depth: z.number().int().min(1).default(2),
-  /** Every leader's planning call outputs this many tokens per subtask of its chunk (0: none). */
-  plan_tokens_per_subtask: z.number().int().min(0).default(40),
-  /** Output tokens of the root's final integration call (0: none). */
-  integrate_tokens: z.number().int().min(0).default(300),
+  branching: z.number().int().min(1).default(2).meta({
+    description: "sub-leaders under each leader, down to the deepest leader level",
+  }),
+  depth: z.number().int().min(1).default(2).meta({
+    description: "levels of leaders: 1 = the root alone (as leader-worker), 2 = root + sub-leaders",
+  }),
+  plan_tokens_per_subtask: z.number().int().min(0).default(40).meta({
+    description: "output tokens of every leader's planning call per subtask of its chunk (0: none)",
+  }),
+  integrate_tokens: z.number().int().min(0).default(300).meta({
+    description: "output tokens of the root's final integration call (0: none)",
+  }),
 });
 
-type Options = z.output<typeof schema>;
+/** A subtask is done (`done`: a summary climbing to the root; `dep`: relayed down to a subtree waiting on it). */
+type Done = { subtask: number; correct: boolean };
 
-/** A leader of the hierarchy: its parent, its sub-leaders or its workers. */
+type Msgs = WorkMessages & {
+  /** A leader's part of its parent's chunk: to split further, or to run with its workers. */
+  chunk: { subtasks: number[] };
+  done: Done;
+  dep: Done;
+};
+
+/** A leader of the hierarchy: its parent (-1 for the root), its sub-leaders or its workers. */
 export interface TreeLeader {
   index: number;
-  /** -1 for the root. */
   parent: number;
-  level: number;
   /** Sub-leaders below it (only above the deepest leader level). */
   children: number[];
   /** Workers it leads (only at the deepest leader level). */
@@ -50,27 +53,19 @@ export interface TreeLeader {
  * deepest leaders. Returns the leaders by agent index (workers have none) and
  * each worker's leader.
  */
-export function buildHierarchy(
-  n: number,
-  branching: number,
-  depth: number,
-): { leaders: (TreeLeader | undefined)[]; leaderOf: number[] } {
+export function buildHierarchy(n: number, branching: number, depth: number) {
   const leaders: (TreeLeader | undefined)[] = new Array(n).fill(undefined);
   const leaderOf = new Array<number>(n).fill(-1);
-  const make = (index: number, parent: number, level: number): TreeLeader => {
-    const l: TreeLeader = { index, parent, level, children: [], workers: [], capacity: 0 };
-    leaders[index] = l;
-    return l;
-  };
-  let level = [make(0, -1, 0)];
+  const make = (index: number, parent: number): TreeLeader =>
+    (leaders[index] = { index, parent, children: [], workers: [], capacity: 0 });
+  let level = [make(0, -1)];
   let next = 1;
   for (let d = 1; d < depth && next < n; d++) {
     const below: TreeLeader[] = [];
     for (const p of level) {
-      for (let c = 0; c < branching && next < n; c++) {
+      for (let c = 0; c < branching && next < n; c++, next++) {
         p.children.push(next);
-        below.push(make(next, p.index, d));
-        next++;
+        below.push(make(next, p.index));
       }
     }
     level = below;
@@ -80,360 +75,180 @@ export function buildHierarchy(
     l.workers.push(next);
     leaderOf[next] = l.index;
   }
-  const capacity = (l: TreeLeader): number => {
-    let c = l.workers.length;
-    for (const ch of l.children) c += capacity(leaders[ch] as TreeLeader);
-    l.capacity = Math.max(1, c);
-    return l.capacity;
-  };
-  capacity(leaders[0] as TreeLeader);
+  // Sub-leaders come after their parent: capacities fill bottom-up.
+  for (const l of [...leaders].reverse()) {
+    if (l === undefined) continue;
+    const below = l.children.reduce((c, ch) => c + (leaders[ch] as TreeLeader).capacity, 0);
+    l.capacity = Math.max(1, l.workers.length + below);
+  }
   return { leaders, leaderOf };
 }
 
 /**
  * Splits `chunk` (in topological order) into contiguous parts with sizes
- * proportional to `capacities`; a linear dependency chain (each link the only
- * dependent of the one before) is never cut.
+ * proportional to the capacities `caps`; a linear dependency chain (each link
+ * the only dependent of the one before) is never cut.
  */
-export function splitChunk(
-  graph: WorkGraph,
-  chunk: readonly number[],
-  capacities: readonly number[],
-): number[][] {
-  const inChunk = new Set(chunk);
+export function splitChunk(graph: WorkGraph, chunk: readonly number[], caps: readonly number[]) {
   const groups: number[][] = [];
   const groupOf = new Map<number, number[]>();
   for (const s of chunk) {
-    const deps = graph.subtasks[s].deps;
-    const d = deps[0];
-    const link = deps.length === 1 && inChunk.has(d) && graph.dependents[d].length === 1;
-    const g = link ? groupOf.get(d) : undefined;
-    if (g !== undefined) g.push(s);
-    else groups.push([s]);
-    groupOf.set(s, g ?? (groups[groups.length - 1] as number[]));
+    // s extends the chain of its only dependency (in the chunk) if it is that one's only dependent.
+    const [d, ...more] = graph.subtasks[s].deps;
+    let g = more.length === 0 && graph.dependents[d]?.length === 1 ? groupOf.get(d) : undefined;
+    if (g === undefined) groups.push((g = []));
+    g.push(s);
+    groupOf.set(s, g);
   }
-  const total = capacities.reduce((a, b) => a + b, 0);
-  const parts: number[][] = capacities.map(() => []);
+  const total = caps.reduce((a, b) => a + b, 0);
+  const parts: number[][] = caps.map(() => []);
   let c = 0;
   let assigned = 0;
-  let cum = capacities[0];
+  let cum = caps[0];
   for (const g of groups) {
     parts[c].push(...g);
     assigned += g.length;
-    while (c < capacities.length - 1 && assigned >= Math.round((chunk.length * cum) / total)) {
+    while (c < caps.length - 1 && assigned >= Math.round((chunk.length * cum) / total)) {
       c++;
-      cum += capacities[c];
+      cum += caps[c];
     }
   }
   return parts;
 }
 
-const WAITING = 0;
-const READY = 1;
-const RUNNING = 2;
-const ACCEPTED = 3;
-
-interface ChunkPayload {
-  subtasks: number[];
-}
-
-interface DonePayload {
-  subtask: number;
-  correct: boolean;
-}
-
 // A hierarchy of leaders. The root plans and splits the subtasks over its
-// sub-leaders; each sub-leader plans its chunk and splits it further, and the
-// deepest leaders run their chunk like a dynamic leader-worker over their own
-// workers. A deepest leader accepts a result and sends a summary up; every
-// ancestor forwards it, and the root decides. A finished subtask that another
-// subtree waits on is relayed down from the lowest common ancestor.
+// sub-leaders; each plans its chunk and splits it further, and the deepest
+// leaders run their chunk like a dynamic leader-worker (the shared dispatcher).
+// A deepest leader accepts a result and sends a summary up; every ancestor
+// forwards it, and the root decides. A finished subtask that another subtree
+// waits on is relayed down from the lowest common ancestor.
 //
 // Choices worth knowing: each subtask is decided once, at the root, when its
-// summary arrives (so the climb is part of the makespan); the integration call
-// follows the last decision, as in leader-worker. Chunks are fixed at the start:
-// a crashed sub-leader's remaining subtasks (and whatever waits on them through
-// relays it would have passed on) stay undecided; nobody takes them over, and
-// the run ends at quiescence. A crashed worker's subtask goes to another worker
-// of the same leader, or to the leader itself when none is left. No reviews.
-class Tree implements Protocol {
-  private readonly graph: WorkGraph;
-  private readonly position: number[];
-  private readonly leaders: (TreeLeader | undefined)[];
-  private readonly leaderOf: number[];
-  private readonly post: Post;
-  private readonly handlers = new Map<string, (msg: Message) => void>();
-  private readonly desks: SerialDesk[] = [];
-  private readonly workerNodes: WorkerNode[] = [];
-  private readonly seen: Set<number>[] = [];
-  /** The deepest leader that runs each subtask. */
-  private readonly owner: number[];
-  private readonly status: number[];
-  /** Dependencies of each subtask its owner has not heard of as done. */
-  private readonly remaining: number[];
-  /** Per deepest leader: ready subtasks, by topological position. */
-  private readonly readyQueue: number[][];
-  /** Per deepest leader: its live workers (itself when none are left). */
-  private readonly pool: number[][];
-  /** Per agent: the subtask it runs for its leader (-1: idle). */
-  private readonly running: number[];
-  private readonly started: boolean[];
-  private readonly decided: boolean[];
-  private decidedCount = 0;
-  private resultTokens = 0;
-
-  constructor(
-    private readonly ctx: ProtocolContext,
-    private readonly options: Options,
-  ) {
-    this.graph = workGraphOf(ctx);
-    this.position = positionsOf(this.graph);
-    const n = ctx.agents.length;
-    const h = buildHierarchy(n, options.branching, options.depth);
-    this.leaders = h.leaders;
-    this.leaderOf = h.leaderOf;
-    this.post = makePost(ctx, this.handlers);
-    const m = this.graph.size;
-    this.owner = new Array(m).fill(-1);
-    this.assignOwners(0, [...this.graph.order]);
-    this.status = new Array(m).fill(WAITING);
-    this.remaining = this.graph.subtasks.map((s) => s.deps.length);
-    this.readyQueue = Array.from({ length: n }, () => []);
-    this.pool = this.leaders.map((l) =>
-      l === undefined ? [] : l.workers.length > 0 ? [...l.workers] : [l.index],
-    );
-    this.running = new Array(n).fill(-1);
-    this.started = new Array(n).fill(false);
-    this.decided = new Array(m).fill(false);
-  }
-
+// summary arrives (so the climb is part of the makespan); integration follows
+// the last decision, as in leader-worker. No reviews. Chunks are fixed: nobody
+// takes over a crashed sub-leader's subtasks. A suspected worker's subtask goes
+// to another worker of its leader (or to the leader itself). A leader's chunk,
+// whether its plan is out and what it knows is done are durable; messages sent
+// to a leader while it is down are lost, like any lost message here.
+function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
+  const graph = rt.workGraph;
+  const nodes = rt.nodes<Msgs>();
+  const { leaders, leaderOf } = buildHierarchy(nodes.length, options.branching, options.depth);
+  const leader = (x: number) => leaders[x] as TreeLeader;
+  const split = (l: TreeLeader, chunk: readonly number[]) => {
+    const capacities = l.children.map((c) => leader(c).capacity);
+    return splitChunk(graph, chunk, capacities);
+  };
   // The split every leader will make of its chunk, computed once: who runs what.
-  private assignOwners(x: number, chunk: number[]): void {
-    const l = this.leaders[x] as TreeLeader;
-    if (l.children.length === 0) {
-      for (const s of chunk) this.owner[s] = x;
-      return;
-    }
-    const parts = this.split(l, chunk);
-    l.children.forEach((c, k) => this.assignOwners(c, parts[k]));
-  }
+  const owner: number[] = [];
+  const assignOwners = (l: TreeLeader, chunk: number[]): void => {
+    if (l.children.length === 0) for (const s of chunk) owner[s] = l.index;
+    else split(l, chunk).forEach((part, k) => assignOwners(leader(l.children[k]), part));
+  };
+  assignOwners(leader(0), [...graph.order]);
+  const desks = nodes.map((node) => new Desk(node));
+  // A leader is its own worker, behind its desk's calls, when nobody else is left to work.
+  const crew = nodes.map(
+    (node, i) => new Worker(rt, node, nodes[leaders[i] ? i : leaderOf[i]], leaders[i] && desks[i]),
+  );
+  /** Per deepest leader: its dispatcher over its chunk. */
+  const work: WorkDispatcher[] = [];
+  // Durable: each leader's chunk (once it came) and whether its plan is out; the root's decisions.
+  const chunks: number[][] = [];
+  const planned: boolean[] = [];
+  const decided = new Set<number>();
+  let resultTokens = 0;
 
-  private split(l: TreeLeader, chunk: readonly number[]): number[][] {
-    const caps = l.children.map((c) => (this.leaders[c] as TreeLeader).capacity);
-    return splitChunk(this.graph, chunk, caps);
-  }
-
-  start(): void {
-    const { agents, net } = this.ctx;
-    for (const agent of agents) {
-      const i = agent.index;
-      const desk = new SerialDesk(agent);
-      this.desks.push(desk);
-      this.seen.push(new Set());
-      const isLeader = this.leaders[i] !== undefined;
-      const boss = isLeader ? `agent-${i}` : `agent-${this.leaderOf[i]}`;
-      const node = new WorkerNode(
-        this.ctx,
-        agent,
-        boss,
-        this.post,
-        this.position,
-        isLeader ? desk : null,
-      );
-      this.workerNodes.push(node);
-      const handler = isLeader
-        ? (msg: Message) => this.onLeaderMessage(i, msg)
-        : (msg: Message) => node.receive(msg);
-      this.handlers.set(agent.id, handler);
-      net.register(agent.id, handler);
-      if (!isLeader) agent.onCrash((a) => this.onWorkerCrash(a.index));
-    }
-    this.beginChunk(0, [...this.graph.order]);
-  }
-
-  private onLeaderMessage(x: number, msg: Message): void {
-    const agent = this.ctx.agents[x];
-    if (!agent.isAlive) return;
-    if (msg.kind === "assign" || msg.kind === "go") {
-      this.workerNodes[x].receive(msg);
-      return;
-    }
-    if (msg.id >= 0) {
-      if (this.seen[x].has(msg.id)) return;
-      this.seen[x].add(msg.id);
-    }
-    if (msg.kind === "chunk") {
-      this.beginChunk(x, (msg.payload as ChunkPayload).subtasks);
-    } else if (msg.kind === "result") {
-      const p = msg.payload as ResultPayload;
-      this.onResult(x, Number(msg.from.slice("agent-".length)), p.subtask, p.correct, msg.tokens);
-    } else if (msg.kind === "done") {
-      const p = msg.payload as DonePayload;
-      this.onDone(x, p.subtask, p.correct, Number(msg.from.slice("agent-".length)));
-    } else if (msg.kind === "dep") {
-      this.onDep(x, (msg.payload as DonePayload).subtask);
-    }
-  }
+  const send = (x: number, to: number, kind: "done" | "dep", payload: Done) =>
+    nodes[x].send(nodes[to], kind, payload, CONTROL_TOKENS);
+  const on = <K extends keyof Msgs & string>(x: number, kind: K, h: Handler<Msgs[K], Msgs>) =>
+    nodes[x].on(kind, once(h));
 
   // A leader plans its chunk, then hands parts to its sub-leaders or starts its workers.
-  private beginChunk(x: number, chunk: number[]): void {
-    const l = this.leaders[x] as TreeLeader;
-    const go = () => {
-      this.started[x] = true;
-      if (l.children.length > 0) {
-        const parts = this.split(l, chunk);
-        l.children.forEach((c, k) => {
-          const tokens = Math.max(
-            CONTROL_TOKENS,
-            this.options.plan_tokens_per_subtask * parts[k].length,
-          );
-          const payload: ChunkPayload = { subtasks: parts[k] };
-          this.post(`agent-${x}`, `agent-${c}`, "chunk", payload, tokens);
-        });
-        return;
-      }
-      for (const s of chunk) {
-        if (this.remaining[s] === 0) this.makeReady(x, s);
-      }
-      this.dispatch(x);
-    };
-    const planTokens = this.options.plan_tokens_per_subtask * chunk.length;
-    if (planTokens === 0) {
-      go();
-      return;
-    }
-    this.desks[x].call(
-      { inputTokens: planInputTokens(this.graph, chunk), outputTokens: planTokens, label: "plan" },
-      go,
-    );
+  function beginChunk(x: number, chunk: number[]): void {
+    chunks[x] = chunk;
+    desks[x].plan(graph, chunk, options.plan_tokens_per_subtask, () => {
+      planned[x] = true;
+      go(x);
+    });
   }
 
-  private makeReady(x: number, s: number): void {
-    this.status[s] = READY;
-    insertByPosition(this.readyQueue[x], s, this.position);
+  function go(x: number): void {
+    if (work[x] !== undefined) return work[x].open();
+    const l = leader(x);
+    split(l, chunks[x]).forEach((part, k) => {
+      const tokens = Math.max(CONTROL_TOKENS, options.plan_tokens_per_subtask * part.length);
+      nodes[x].send(nodes[l.children[k]], "chunk", { subtasks: part }, tokens);
+    });
   }
 
-  // A deepest leader gives each idle worker the next ready subtask of its chunk.
-  private dispatch(x: number): void {
-    if (!this.started[x] || !this.ctx.agents[x].isAlive) return;
-    const queue = this.readyQueue[x];
-    for (const w of this.pool[x]) {
-      if (queue.length === 0) return;
-      if (this.running[w] >= 0) continue;
-      const s = queue.shift() as number;
-      this.running[w] = s;
-      this.status[s] = RUNNING;
-      this.post(
-        `agent-${x}`,
-        `agent-${w}`,
-        "assign",
-        { subtask: s, cleared: true },
-        CONTROL_TOKENS,
-      );
-    }
+  // Leader x hears that a subtask is done (from child `from`, or from its own
+  // workers): the root decides it; the lowest common ancestor of it and a
+  // waiting subtask relays it down; everyone else passes it up.
+  function onDone(x: number, { subtask: s, correct }: Done, from: number): void {
+    const { parent } = leader(x);
+    if (parent < 0) decide(s, correct);
+    for (const c of toward(x, s, from)) send(x, c, "dep", { subtask: s, correct });
+    if (parent >= 0) send(x, parent, "done", { subtask: s, correct });
   }
 
-  private onResult(x: number, w: number, s: number, correct: boolean, tokens: number): void {
-    if (this.running[w] === s) this.running[w] = -1;
-    if (this.status[s] !== RUNNING && this.status[s] !== READY) {
-      // Delivered twice (reassigned after a crash): the later copy is thrown away.
-      this.ctx.counters.rework++;
-    } else {
-      if (this.status[s] === READY) this.readyQueue[x] = this.readyQueue[x].filter((k) => k !== s);
-      this.status[s] = ACCEPTED;
-      this.resultTokens += tokens;
-      for (const d of this.graph.dependents[s]) {
-        if (this.owner[d] === x && --this.remaining[d] === 0) this.makeReady(x, d);
-      }
-      this.onDone(x, s, correct, x);
-    }
-    this.dispatch(x);
+  // A relayed completion: a deepest leader's waiting subtasks may become ready;
+  // anyone else passes it down toward them.
+  function onDep(x: number, s: number): void {
+    if (work[x] !== undefined) work[x].done(s);
+    else for (const c of toward(x, s, -1)) send(x, c, "dep", { subtask: s, correct: true });
+    work[x]?.dispatch();
   }
 
-  // Leader x hears that s is done (from child `from`, or from its own workers):
-  // the root decides it; the lowest common ancestor of s and a waiting subtask
-  // relays it down; everyone else passes it up.
-  private onDone(x: number, s: number, correct: boolean, from: number): void {
-    const l = this.leaders[x] as TreeLeader;
-    if (l.parent < 0) this.decide(s, correct);
-    const targets: number[] = [];
-    for (const d of this.graph.dependents[s]) {
-      const c = this.childToward(x, this.owner[d]);
-      if (c >= 0 && c !== from && !targets.includes(c)) targets.push(c);
+  // The children of x (but `from`) whose subtrees own subtasks waiting on s.
+  function toward(x: number, s: number, from: number): number[] {
+    const out: number[] = [];
+    for (const d of graph.dependents[s]) {
+      let c = owner[d];
+      while (c >= 0 && leader(c).parent !== x) c = leader(c).parent;
+      if (c >= 0 && c !== from && !out.includes(c)) out.push(c);
     }
-    for (const c of targets) {
-      const payload: DonePayload = { subtask: s, correct };
-      this.post(`agent-${x}`, `agent-${c}`, "dep", payload, CONTROL_TOKENS);
-    }
-    if (l.parent >= 0) {
-      const payload: DonePayload = { subtask: s, correct };
-      this.post(`agent-${x}`, `agent-${l.parent}`, "done", payload, CONTROL_TOKENS);
-    }
+    return out;
   }
 
-  // A relayed completion: pass it down toward the waiting subtasks' owners.
-  private onDep(x: number, s: number): void {
-    const l = this.leaders[x] as TreeLeader;
-    if (l.children.length === 0) {
-      for (const d of this.graph.dependents[s]) {
-        if (this.owner[d] === x && --this.remaining[d] === 0) this.makeReady(x, d);
-      }
-      this.dispatch(x);
-      return;
-    }
-    const targets: number[] = [];
-    for (const d of this.graph.dependents[s]) {
-      const c = this.childToward(x, this.owner[d]);
-      if (c >= 0 && !targets.includes(c)) targets.push(c);
-    }
-    for (const c of targets) {
-      this.post(`agent-${x}`, `agent-${c}`, "dep", { subtask: s, correct: true }, CONTROL_TOKENS);
-    }
-  }
-
-  // The child of x whose subtree holds leader y (-1: y is x or not below it).
-  private childToward(x: number, y: number): number {
-    let c = y;
-    while (c >= 0) {
-      const p = (this.leaders[c] as TreeLeader).parent;
-      if (p === x) return c;
-      c = p;
-    }
-    return -1;
-  }
-
-  private decide(s: number, correct: boolean): void {
-    if (this.decided[s]) return;
-    this.decided[s] = true;
-    this.decidedCount++;
+  function decide(s: number, correct: boolean): void {
+    if (decided.has(s)) return;
+    decided.add(s);
     const answer = correct ? 0 : 1;
-    this.ctx.history.propose(s, answer);
-    this.ctx.history.decide(s, this.ctx.agents[0].id, answer, this.ctx.sim.now);
-    // As in leader-worker, integration follows the last decision: cost and time, not makespan.
-    if (this.decidedCount === this.graph.size && this.options.integrate_tokens > 0) {
-      this.desks[0].call(
-        {
-          inputTokens: Math.max(1, this.resultTokens),
-          outputTokens: this.options.integrate_tokens,
-          label: "integrate",
-        },
-        () => {},
-      );
-    }
+    rt.history.propose(s, answer);
+    rt.history.decide(s, nodes[0].name, answer, rt.now);
+    if (decided.size === graph.size) desks[0].integrate(resultTokens, options.integrate_tokens);
   }
 
-  // A worker's leader hears of its crash and gives its subtask to another worker
-  // (or does the work itself when none is left).
-  private onWorkerCrash(w: number): void {
-    const x = this.leaderOf[w];
-    if (!this.pool[x].includes(w)) return;
-    this.pool[x] = this.pool[x].filter((k) => k !== w);
-    if (this.pool[x].length === 0) this.pool[x] = [x];
-    const lost = this.running[w];
-    this.running[w] = -1;
-    if (lost >= 0 && this.status[lost] === RUNNING) this.makeReady(x, lost);
-    this.dispatch(x);
+  for (const l of leaders) {
+    if (l === undefined) continue;
+    const x = l.index;
+    on(x, "chunk", (p) => beginChunk(x, p.subtasks));
+    on(x, "done", (p, from) => onDone(x, p, from.index));
+    on(x, "dep", (p) => onDep(x, p.subtask));
+    if (l.children.length > 0) continue;
+    const workers = l.workers.map((k) => nodes[k]);
+    const chunk = graph.order.filter((s) => owner[s] === x);
+    work[x] = new WorkDispatcher(rt, nodes[x], workers, chunk);
+    // A deepest leader accepts a result (a later copy is rework) and reports it.
+    work[x].acceptAll((r) => {
+      resultTokens += r.tokens;
+      onDone(x, r, x);
+    });
   }
+
+  return {
+    start: () => beginChunk(0, [...graph.order]),
+    // A worker rejoins when its leader's detector trusts it again. A leader re-plans
+    // if its plan was not out; then a deepest one hands out again (sub-leaders have their chunks).
+    recover: ({ index: x }) => {
+      crew[x].reset();
+      desks[x].reset();
+      work[x]?.restart();
+      if (chunks[x] !== undefined && !planned[x]) beginChunk(x, chunks[x]);
+      else if (planned[x] && work[x] !== undefined) go(x);
+    },
+  };
 }
 
 /** `tree`: a hierarchy of leaders splits the work graph; the deepest leaders run leader-worker teams. */
@@ -443,5 +258,7 @@ export const tree: ProtocolModule<typeof schema> = {
     "hierarchical: the root splits the subtasks over sub-leaders, each runs its own workers; results climb the tree",
   schema,
   tasks: ["workgraph"],
-  create: (ctx, options) => new Tree(ctx, options),
+  example: "scenarios/tree.yaml",
+  law: { none: "its speedup hangs on how sub-leaders split the graph and on nested reviews" },
+  create,
 };

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { distributionSchema } from "../core/distributionSchema.js";
 import { FaultSchema, faultAgents } from "../faults/FaultSchema.js";
-import { COORDINATOR } from "../protocols/independent.js";
 import { getProtocol, TeamSchema } from "../protocols/registry.js";
 import { DifficultySchema } from "../tasks/difficultySchema.js";
 import {
@@ -15,24 +14,27 @@ const prob = z.number().min(0).max(1);
 
 const QuestionsTaskSchema = z.strictObject({
   kind: z.literal("questions"),
-  /** Number of questions in one replicate. */
-  items: z.number().int().min(1).default(100),
-  /** Answer options per question (one right, the rest wrong; wrong votes split over them). */
-  choices: z.number().int().min(2).default(4),
+  items: z.number().int().min(1).default(100).meta({ description: "questions in one replicate" }),
+  choices: z.number().int().min(2).default(4).meta({
+    description: "answer options per question (one right; wrong votes split over the rest)",
+  }),
   difficulty: DifficultySchema.default({ kind: "fixed", p: 0.7 }),
-  /** Input tokens of one question's prompt. */
-  prompt_tokens: distributionSchema("").prefault({ dist: "fixed", value: 400 }),
+  prompt_tokens: distributionSchema("")
+    .prefault({ dist: "fixed", value: 400 })
+    .meta({ description: "input tokens of one question's prompt" }),
 });
 
 const NetworkSchema = z.strictObject({
-  /** One-way message delay. */
-  latency: distributionSchema("_s").prefault({ dist: "lognormal", median_s: 0.05, sigma: 0.5 }),
+  latency: distributionSchema("_s")
+    .prefault({ dist: "lognormal", median_s: 0.05, sigma: 0.5 })
+    .meta({ description: "one-way message delay" }),
   loss: prob.default(0),
   duplicate: prob.default(0),
   fifo: z.boolean().default(false),
-  /** What a partition does to messages that cannot cross it: drop them, or hold them until it heals. */
-  partition_mode: z.enum(["drop", "hold"]).default("drop"),
-  /** Exceptions for the link between two nodes (both directions); later entries win. */
+  partition_mode: z.enum(["drop", "hold"]).default("drop").meta({
+    description:
+      "what a partition does to messages that cannot cross it: drop, or hold until it heals",
+  }),
   links: z
     .array(
       z.strictObject({
@@ -42,7 +44,10 @@ const NetworkSchema = z.strictObject({
         duplicate: prob.optional(),
       }),
     )
-    .default([]),
+    .default([])
+    .meta({
+      description: "exceptions for the link between two nodes (both ways); later entries win",
+    }),
 });
 
 /**
@@ -59,10 +64,13 @@ export function scenarioSchema(models: readonly string[]) {
       description: z.string().optional(),
       seed: z.union([z.number().int(), z.string().min(1)]).default(1),
       replicates: z.number().int().min(1).default(100),
-      /** Simulated seconds after which a replicate is cut off (reported as end reason "horizon"). */
-      horizon_s: z.number().positive().default(86400),
-      /** Events after which a replicate is cut off (a livelock is a result, not a hang). */
-      max_events: z.number().int().positive().default(50_000_000),
+      horizon_s: z.number().positive().default(86400).meta({
+        description: 'simulated seconds after which a replicate is cut off (end reason "horizon")',
+      }),
+      max_events: z.number().int().positive().default(50_000_000).meta({
+        description:
+          "events after which a replicate is cut off (a livelock is a result, not a hang)",
+      }),
       agents: z
         .strictObject({
           model: modelName.default("gpt-4o"),
@@ -86,8 +94,10 @@ export function scenarioSchema(models: readonly string[]) {
         .prefault({ kind: "questions" }),
       network: NetworkSchema.prefault({}),
       faults: z.array(FaultSchema).default([]),
-      /** Values per dotted path, for `teamsim sweep` (ignored by `run`). */
-      sweep: z.record(z.string(), z.array(z.unknown()).min(1)).optional(),
+      sweep: z
+        .record(z.string(), z.array(z.unknown()).min(1))
+        .optional()
+        .meta({ description: "values per dotted path, for teamsim sweep (ignored by run)" }),
     })
     .superRefine((s, ctx) => {
       const family = s.task.kind === "questions" ? "questions" : "workgraph";
@@ -100,14 +110,17 @@ export function scenarioSchema(models: readonly string[]) {
         });
       }
       const agents = new Set(Array.from({ length: s.agents.count }, (_, i) => `agent-${i}`));
-      const nodes = new Set([...agents, COORDINATOR]);
+      // Links and faults may also name the nodes the protocol adds (a coordinator).
+      const extra = protocol.extraNodes ?? [];
+      const nodes = new Set([...agents, ...extra]);
+      const members = `agent-0 .. agent-${s.agents.count - 1}`;
       s.network.links.forEach((l, i) => {
         l.between.forEach((name, j) => {
           if (!nodes.has(name)) {
             ctx.addIssue({
               code: "custom",
               path: ["network", "links", i, "between", j],
-              message: `a node of this team (agent-0 .. agent-${s.agents.count - 1}, ${COORDINATOR})`,
+              message: `a node of this team (${[members, ...extra].join(", ")})`,
             });
           }
         });
@@ -120,7 +133,7 @@ export function scenarioSchema(models: readonly string[]) {
               ctx.addIssue({
                 code: "custom",
                 path: ["faults", i, ...path, j],
-                message: `an agent of this team (agent-0 .. agent-${s.agents.count - 1}${anyNode ? `, ${COORDINATOR}` : ""})`,
+                message: `an agent of this team (${[members, ...(anyNode ? extra : [])].join(", ")})`,
               });
             }
           });

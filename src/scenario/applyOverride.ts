@@ -1,6 +1,6 @@
 import { isSeq, parse } from "yaml";
 import { InputError } from "../core/InputError.js";
-import type { SourceDocument } from "../core/validateYaml.js";
+import type { SourceDocument } from "./validateYaml.js";
 
 /**
  * Applies one `--set path=value` to a parsed scenario document: dotted path,

@@ -1,8 +1,8 @@
-import { loadModelProfiles } from "../agents/loadModelProfiles.js";
 import type { ModelProfile } from "../agents/ModelProfile.js";
-import { readSourceDocument, type SourceDocument, validateDocument } from "../core/validateYaml.js";
 import { applyOverride } from "./applyOverride.js";
+import { loadModelProfiles } from "./loadModelProfiles.js";
 import { type Scenario, scenarioSchema } from "./ScenarioSchema.js";
+import { readSourceDocument, type SourceDocument, validateDocument } from "./validateYaml.js";
 
 /** How to load a scenario: command-line overrides and where the model profiles are. */
 export interface LoadScenarioOptions {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { loadModelProfiles } from "../agents/loadModelProfiles.js";
+import { loadModelProfiles } from "./loadModelProfiles.js";
 import { scenarioSchema } from "./ScenarioSchema.js";
 
 /** The JSON Schema (draft 2020-12) of scenario files, as they are written (defaults optional). */

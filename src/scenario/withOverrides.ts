@@ -1,8 +1,8 @@
 import { stringify } from "yaml";
-import { parseSourceText, validateDocument } from "../core/validateYaml.js";
 import { applyOverride } from "./applyOverride.js";
 import type { LoadedScenario } from "./loadScenario.js";
 import { scenarioSchema } from "./ScenarioSchema.js";
+import { parseSourceText, validateDocument } from "./validateYaml.js";
 
 /**
  * The scenario with more `path=value` overrides applied and validated again

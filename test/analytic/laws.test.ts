@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { minTeamForByzantine } from "../../src/analytic/bft.js";
 import { expectedOrderStatistic } from "../../src/analytic/latency.js";
-import { findLaw, LAWS, NO_CLOSED_FORM } from "../../src/analytic/laws.js";
+import { findLaw, LAWS } from "../../src/analytic/laws.js";
 import { chainLength } from "../../src/analytic/leaderWorkerSpeedup.js";
 import { gossipRounds } from "../../src/analytic/messages.js";
 import { uslPeak } from "../../src/analytic/usl.js";
@@ -58,13 +58,6 @@ describe("the registry", () => {
     ).toThrow();
     expect(() => findLaw("hedge")?.params.parse({ dist: "uniform", min: 2, max: 1 })).toThrow();
     expect(() => findLaw("work-span")?.params.parse({ work: 5, span: 10 })).toThrow();
-  });
-
-  it("lists the protocols with no closed form, each with a reason", () => {
-    const names = NO_CLOSED_FORM.map((x) => x.protocol);
-    expect(names).toContain("debate");
-    expect(names).toContain("decentralized");
-    for (const x of NO_CLOSED_FORM) expect(x.reason.length).toBeGreaterThan(20);
   });
 });
 

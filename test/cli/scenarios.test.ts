@@ -1,26 +1,17 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { PROTOCOLS } from "../../src/protocols/registry.js";
 
 // Every shipped scenario runs from the CLI with --json and gives the output contract.
 const ROOT = join(import.meta.dirname, "../..");
 const files = readdirSync(join(ROOT, "scenarios")).filter((f) => f.endsWith(".yaml"));
 
 describe("shipped scenarios", () => {
-  it("include one per structure plus the comparisons", () => {
-    for (const name of [
-      "single",
-      "independent",
-      "debate",
-      "leader-worker",
-      "tree",
-      "decentralized",
-      "pipeline",
-      "team-vs-single",
-      "hierarchical-vs-p2p",
-      "quickstart",
-    ]) {
+  it("include every protocol's example plus the comparisons", () => {
+    for (const p of PROTOCOLS) expect(files).toContain(basename(p.example));
+    for (const name of ["team-vs-single", "hierarchical-vs-p2p", "quickstart"]) {
       expect(files).toContain(`${name}.yaml`);
     }
   });

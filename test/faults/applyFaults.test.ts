@@ -1,12 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { loadModelProfiles } from "../../src/agents/loadModelProfiles.js";
 import { MockLLM } from "../../src/agents/MockLLM.js";
+import { History } from "../../src/checkers/History.js";
 import { Rng } from "../../src/core/Rng.js";
 import { Simulation } from "../../src/core/Simulation.js";
 import { MemoryTrace } from "../../src/core/Trace.js";
 import { runScenario } from "../../src/experiment/runScenario.js";
 import { applyFaults } from "../../src/faults/applyFaults.js";
 import { Network } from "../../src/net/Network.js";
+import { Runtime } from "../../src/runtime/Runtime.js";
+import { loadModelProfiles } from "../../src/scenario/loadModelProfiles.js";
+import { QuestionSet } from "../../src/tasks/QuestionSet.js";
 import { scenarioOf } from "../helpers.js";
 
 function world() {
@@ -28,12 +31,34 @@ function world() {
   const profile = loadModelProfiles().get("gpt-4o");
   if (!profile) throw new Error("gpt-4o profile missing");
   const agents = [0, 1, 2].map((i) => new MockLLM(`agent-${i}`, i, profile, sim, rng, trace));
-  return { sim, net, agents, trace, rng };
+  // The fault plan crashes whole nodes: the runtime's, each running one of the agents.
+  const task = new QuestionSet(
+    {
+      items: 1,
+      choices: 2,
+      difficulty: { kind: "fixed", p: 1 },
+      prompt_tokens: { dist: "fixed", value: 1 },
+    },
+    rng,
+  );
+  const rt = new Runtime({
+    sim,
+    net,
+    rng,
+    trace,
+    task,
+    history: new History(),
+    byzantine: new Map(),
+    detector: "perfect",
+  });
+  for (const a of agents) rt.addMember(a);
+  const nodes = new Map(rt.members.map((n) => [n.name, n]));
+  return { sim, net, agents, nodes, trace, rng };
 }
 
 describe("applyFaults", () => {
   it("crashes and recovers agents at the given times, taking their nodes down and up", () => {
-    const { sim, net, agents, rng } = world();
+    const { sim, net, agents, nodes, rng } = world();
     applyFaults(
       [
         { at_s: 10, crash: ["agent-1"] },
@@ -42,6 +67,7 @@ describe("applyFaults", () => {
       sim,
       net,
       agents,
+      nodes,
       rng,
       1e9,
     );
@@ -55,7 +81,7 @@ describe("applyFaults", () => {
   });
 
   it("partitions at at_s and heals at heal_at_s, or at a separate heal", () => {
-    const { sim, net, agents, trace, rng } = world();
+    const { sim, net, agents, nodes, trace, rng } = world();
     applyFaults(
       [
         { at_s: 5, partition: [["agent-0"], ["agent-1", "agent-2"]], heal_at_s: 8 },
@@ -65,6 +91,7 @@ describe("applyFaults", () => {
       sim,
       net,
       agents,
+      nodes,
       rng,
       1e9,
     );
@@ -94,7 +121,7 @@ describe("applyFaults", () => {
 
 describe("fault plan: timed link faults, Byzantine agents, stragglers, rate limits, random crashes", () => {
   it("delay adds latency on the given links inside its window only", () => {
-    const { sim, net, agents, rng } = world();
+    const { sim, net, agents, nodes, rng } = world();
     applyFaults(
       [
         {
@@ -107,6 +134,7 @@ describe("fault plan: timed link faults, Byzantine agents, stragglers, rate limi
       sim,
       net,
       agents,
+      nodes,
       rng,
       1e9,
     );
@@ -125,8 +153,8 @@ describe("fault plan: timed link faults, Byzantine agents, stragglers, rate limi
   });
 
   it("loss drops messages inside its window at its rate", () => {
-    const { sim, net, agents, rng } = world();
-    applyFaults([{ at_s: 0, until_s: 100, loss: 0.3 }], sim, net, agents, rng, 1e9);
+    const { sim, net, agents, nodes, rng } = world();
+    applyFaults([{ at_s: 0, until_s: 100, loss: 0.3 }], sim, net, agents, nodes, rng, 1e9);
     net.register("agent-1", () => {});
     const n = 10_000;
     for (let i = 0; i < n; i++) net.send("agent-0", "agent-1", "m", i);
@@ -137,7 +165,7 @@ describe("fault plan: timed link faults, Byzantine agents, stragglers, rate limi
   });
 
   it("a silent Byzantine agent's messages are all dropped; a delaying one's arrive late", () => {
-    const { sim, net, agents, rng } = world();
+    const { sim, net, agents, nodes, rng } = world();
     applyFaults(
       [
         { at_s: 0, byzantine: ["agent-1"], behaviour: "silent" },
@@ -146,6 +174,7 @@ describe("fault plan: timed link faults, Byzantine agents, stragglers, rate limi
       sim,
       net,
       agents,
+      nodes,
       rng,
       1e9,
     );

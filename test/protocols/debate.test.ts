@@ -165,3 +165,44 @@ describe("debate under message loss", () => {
     expect(timed.summary.violations).toBe(0);
   });
 });
+
+describe("debate after a recovery", () => {
+  it("a recovered agent rejoins the debate and debates every later item to the end", () => {
+    const trace = new MemoryTrace();
+    const items = 30;
+    const faults = [
+      { at_s: 40, crash: ["agent-2"] },
+      { at_s: 150, recover: ["agent-2"] },
+    ];
+    const { report, runs } = run(
+      5,
+      { protocol: "debate" },
+      { items, replicates: 3, faults, trace },
+    );
+    expect(report.end_reasons).toEqual({ quiescent: 3 });
+    for (const r of runs) expect(r.decided).toBe(1);
+    expect(report.summary.violations).toBe(0);
+    // Its LLM calls after the recovery, up to the last round of the last item.
+    const after = trace.events.filter(
+      (e) => e.type === "call_start" && e.agent === "agent-2" && (e.t as number) > 150,
+    );
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.some((e) => e.label === `${items - 1}/r2`)).toBe(true);
+    // Its peers read its answers again, and the coordinator counts its final answers.
+    const sends = trace.events.filter((e) => e.type === "send" && e.from === "agent-2");
+    const late = sends.filter((e) => (e.t as number) > 150);
+    expect(late.some((e) => e.kind === "answer")).toBe(true);
+    expect(late.filter((e) => e.kind === "final").length).toBeGreaterThan(0);
+  });
+
+  it("a team that crashed whole and recovered finishes every item", () => {
+    const all = ["agent-0", "agent-1", "agent-2"];
+    const faults = [
+      { at_s: 40, crash: all },
+      { at_s: 100, recover: all },
+    ];
+    const { report } = run(3, { protocol: "debate" }, { items: 20, replicates: 3, faults });
+    expect(report.end_reasons).toEqual({ quiescent: 3 });
+    expect(report.summary.decided.mean).toBe(1);
+  });
+});

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { MemoryTrace } from "../../src/core/Trace.js";
+import { runReplicate } from "../../src/experiment/runReplicate.js";
 import { runScenario } from "../../src/experiment/runScenario.js";
 import type { MetricSummary } from "../../src/metrics/summarize.js";
 import { scenarioOf } from "../helpers.js";
@@ -108,6 +110,36 @@ describe("decentralized", () => {
       }
       // agent-1 was mid-subtask at 10 s: that subtask waits for its claim to go stale.
       expect(Math.max(...runs.map((r) => r.makespan_s))).toBeGreaterThan(100);
+    });
+  }
+
+  for (const rounds of ["asynchronous", "synchronous"]) {
+    it(`${rounds}: a recovered peer rejoins: it claims and does subtasks again`, () => {
+      const { scenario, profiles } = scenarioOf({
+        seed: 5,
+        replicates: 5,
+        agents: { model: "gpt-4o", count: 3 },
+        team: { protocol: "decentralized", rounds, claim_timeout_s: 100 },
+        task: halfChain,
+        faults: [
+          { at_s: 10, crash: ["agent-1"] },
+          { at_s: 30, recover: ["agent-1"] },
+        ],
+      });
+      const profile = profiles.get("gpt-4o");
+      if (profile === undefined) throw new Error("no profile");
+      for (let r = 0; r < 5; r++) {
+        const trace = new MemoryTrace();
+        const { result } = runReplicate(scenario, profile, r, { trace, noBaseline: true });
+        // Subtask calls (not idle looks at the board) by agent-1 after it came back.
+        const after = trace.events.filter(
+          (e) =>
+            e.type === "call_start" && e.agent === "agent-1" && e.t > 30 && e.label !== "board",
+        );
+        expect(after.length, `replicate ${r}`).toBeGreaterThan(0);
+        expect(result.decided).toBe(1);
+        expect(result.violations).toBe(0);
+      }
     });
   }
 

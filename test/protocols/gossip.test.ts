@@ -207,6 +207,39 @@ describe("gossip", () => {
     }
   });
 
+  it("a crashed-then-recovered agent rejoins: it answers, gossips and decides again, and everything is decided", () => {
+    const faults = [
+      { at_s: 30, crash: ["agent-2"] },
+      { at_s: 60, recover: ["agent-2"] },
+    ];
+    const loaded = scenario(5, {}, { faults }, 1);
+    const profile = loaded.profiles.get(loaded.scenario.agents.model);
+    if (profile === undefined) throw new Error("no profile");
+    const t = new MemoryTrace();
+    const { result } = runReplicate(loaded.scenario, profile, 0, { trace: t, noBaseline: true });
+    const mine = (type: string) =>
+      t.events.filter((e) => e.type === type && (e.agent ?? e.node) === "agent-2" && e.t > 60);
+    // It makes LLM calls after its recovery (one per item it rejoined)...
+    expect(mine("call_start").length).toBeGreaterThan(0);
+    // ...gossips (it knows every vote when it decides) and decides those items.
+    const decided = mine("decide");
+    expect(decided.length).toBeGreaterThan(0);
+    expect(decided.every((d) => d.known === 5)).toBe(true);
+    expect(result.decided).toBe(1);
+    expect(result.violations).toBe(0);
+  });
+
+  it("with a timeout failure detector, a crashed agent stops holding up the barrier and the run quiesces", () => {
+    const team = { failure_detector: { kind: "timeout", heartbeat_s: 1, timeout_s: 5 } };
+    const faults = [{ at_s: 30, crash: ["agent-0"] }];
+    const r = runScenario(scenario(5, team, { faults }, 3)).report;
+    expect(r.summary.decided.mean).toBe(1);
+    expect(r.summary.violations).toBe(0);
+    expect(r.summary.suspicions.min).toBeGreaterThanOrEqual(1);
+    expect(r.summary.false_suspicions.mean).toBe(0);
+    expect(r.end_reasons).toEqual({ quiescent: 3 });
+  });
+
   it("split by a partition that never heals: fixed rounds decide apart, converged lets only the majority decide", () => {
     const at = 30;
     const faults = [

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { MemoryTrace } from "../../src/core/Trace.js";
+import { runReplicate } from "../../src/experiment/runReplicate.js";
 import { runScenario } from "../../src/experiment/runScenario.js";
-import { majority } from "../../src/protocols/independent.js";
+import { majority } from "../../src/runtime/aggregate.js";
 import { binomialMajority, scenarioOf } from "../helpers.js";
 
 const ITEMS = 200;
@@ -285,5 +287,93 @@ describe("stragglers: waiting for all, for a quorum, hedged requests", () => {
     expect(hedged.summary.makespan_s.mean).toBeLessThan(all.summary.makespan_s.mean / 2);
     expect(hedged.summary.calls.mean).toBeGreaterThan(all.summary.calls.mean);
     expectNear(hedged.summary.accuracy.mean, binomialMajority(5, 0.7), 40 * 30);
+  });
+});
+
+describe("independent on the runtime: recovery and failure detection", () => {
+  const base = {
+    seed: 3,
+    replicates: 10,
+    horizon_s: 3600,
+    agents: { model: "gpt-4o", count: 5 },
+    task: { kind: "questions", items: 20, difficulty: { kind: "fixed", p: 0.7 } },
+  };
+
+  /** Replicate 0 of `doc` with its trace. */
+  function traced(doc: Record<string, unknown>) {
+    const loaded = scenarioOf(doc);
+    const profile = loaded.profiles.get(loaded.scenario.agents.model);
+    if (profile === undefined) throw new Error("no profile");
+    const trace = new MemoryTrace();
+    const { result } = runReplicate(loaded.scenario, profile, 0, { trace, noBaseline: true });
+    return { result, events: trace.events };
+  }
+
+  it("a crashed-then-recovered voter rejoins: it votes on the items still open and everything is decided", () => {
+    const { result, events } = traced({
+      ...base,
+      team: { protocol: "independent" },
+      faults: [
+        { at_s: 5, crash: ["agent-2"] },
+        { at_s: 15, recover: ["agent-2"] },
+      ],
+    });
+    const after = events.filter(
+      (e) => e.type === "call_start" && e.agent === "agent-2" && e.t > 15,
+    );
+    expect(after.length).toBeGreaterThan(0);
+    // It answers only items that were still open when it came back, not the whole list again.
+    expect(after.length).toBeLessThan(20);
+    expect(result.decided).toBe(1);
+    expect(result.violations).toBe(0);
+  });
+
+  it("with a perfect detector, 20% message loss leaves items undecided; with a timeout detector every item is decided", () => {
+    const lossy = { ...base, network: { latency: { dist: "fixed", value_s: 0.05 }, loss: 0.2 } };
+    const perfect = runScenario(scenarioOf({ ...lossy, team: { protocol: "independent" } })).report;
+    expect(perfect.summary.decided.mean).toBeLessThan(1);
+    const timeout = runScenario(
+      scenarioOf({
+        ...lossy,
+        team: {
+          protocol: "independent",
+          failure_detector: { kind: "timeout", heartbeat_s: 1, timeout_s: 5 },
+        },
+      }),
+    ).report;
+    expect(timeout.summary.decided.mean).toBe(1);
+    expect(timeout.summary.decided.min).toBe(1);
+    expect(timeout.end_reasons).toEqual({ quiescent: 10 });
+  });
+
+  it("a partition makes the timeout detector suspect the cut-off agents: false suspicions, counted", () => {
+    const doc = {
+      ...base,
+      team: {
+        protocol: "independent",
+        failure_detector: { kind: "timeout", heartbeat_s: 1, timeout_s: 3 },
+      },
+      faults: [
+        {
+          at_s: 2,
+          partition: [
+            ["coordinator", "agent-0", "agent-1", "agent-2"],
+            ["agent-3", "agent-4"],
+          ],
+          heal_at_s: 60,
+        },
+      ],
+    };
+    const { result } = traced(doc);
+    // Both cut-off agents are up: each suspicion is false.
+    expect(result.suspicions).toBeGreaterThanOrEqual(2);
+    expect(result.false_suspicions).toBe(result.suspicions);
+    // Healed, they are trusted again and their votes count: everything is decided.
+    expect(result.decided).toBe(1);
+    // A real crash is suspected too, and that suspicion is true.
+    const crashed = traced({ ...doc, faults: [{ at_s: 2, crash: ["agent-4"] }] }).result;
+    expect(crashed.suspicions).toBe(1);
+    expect(crashed.false_suspicions).toBe(0);
+    expect(crashed.decided).toBe(1);
   });
 });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { MemoryTrace } from "../../src/core/Trace.js";
+import { runReplicate } from "../../src/experiment/runReplicate.js";
 import { runScenario } from "../../src/experiment/runScenario.js";
 import type { RunResult } from "../../src/metrics/RunResult.js";
 import { scenarioOf } from "../helpers.js";
@@ -160,6 +162,53 @@ describe("leader-worker under crashes", () => {
       ).report;
       expect(all.summary.decided.mean).toBe(1);
       expect(all.summary.violations).toBe(0);
+    }
+  });
+});
+
+describe("leader-worker recovery", () => {
+  /** Replicate 0 of a 4-agent leader-worker run with `faults`, with its trace. */
+  function traced(team: Record<string, unknown>, faults: Record<string, unknown>[]) {
+    const loaded = scenarioOf({
+      seed: 7,
+      agents: { model: "gpt-4o", count: 4 },
+      team: { protocol: "leader-worker", ...team },
+      task: { kind: "workgraph", subtasks: SUBTASKS, parallel_fraction: 0.9 },
+      faults,
+    });
+    const profile = loaded.profiles.get(loaded.scenario.agents.model);
+    if (profile === undefined) throw new Error("no profile");
+    const trace = new MemoryTrace();
+    const { result } = runReplicate(loaded.scenario, profile, 0, { trace, noBaseline: true });
+    const callsAfter = (agent: string, t: number) =>
+      trace.events.filter((e) => e.type === "call_start" && e.agent === agent && e.t > t).length;
+    return { result, callsAfter };
+  }
+
+  it("a crashed-then-recovered worker rejoins the pool and takes new subtasks", () => {
+    for (const rounds of ["asynchronous", "synchronous"]) {
+      const crash = [
+        { at_s: 15, crash: ["agent-1"] },
+        { at_s: 25, recover: ["agent-1"] },
+      ];
+      const { result, callsAfter } = traced({ rounds }, crash);
+      expect(callsAfter("agent-1", 25), rounds).toBeGreaterThan(0);
+      expect(result.decided, rounds).toBe(1);
+      expect(result.violations).toBe(0);
+    }
+  });
+
+  it("a recovered leader resumes from its record of accepted subtasks and finishes the run", () => {
+    for (const mode of MODES) {
+      const crash = [
+        { at_s: 20, crash: ["agent-0"] },
+        { at_s: 40, recover: ["agent-0"] },
+      ];
+      const { result, callsAfter } = traced(mode, crash);
+      // At least its integration call comes after its recovery.
+      expect(callsAfter("agent-0", 40), JSON.stringify(mode)).toBeGreaterThan(0);
+      expect(result.decided, JSON.stringify(mode)).toBe(1);
+      expect(result.violations).toBe(0);
     }
   });
 });

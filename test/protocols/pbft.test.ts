@@ -1,5 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { MemoryTrace } from "../../src/core/Trace.js";
+import { runReplicate } from "../../src/experiment/runReplicate.js";
 import { runScenario } from "../../src/experiment/runScenario.js";
 import { loadScenario } from "../../src/scenario/loadScenario.js";
 import { scenarioOf } from "../helpers.js";
@@ -168,6 +170,39 @@ describe("pbft under crashes, partitions and loss (n = 4, f = 1)", () => {
     expect(r.summary.violations).toBe(0);
     expect(r.summary.decided.mean).toBe(1);
     expect(r.end_reasons).toEqual({ quiescent: 10 });
+  });
+});
+
+describe("pbft: a crashed replica rejoins after its recovery", () => {
+  it("the primary, down from 5 s to 12 s, pre-prepares again where it stopped and every item is decided", () => {
+    const loaded = scenarioOf({
+      seed: 5,
+      replicates: 5,
+      horizon_s: 1200,
+      agents: { model: "gpt-4o", count: 4 },
+      team: { protocol: "pbft" },
+      task: { kind: "questions", items: ITEMS, difficulty: { kind: "fixed", p: 0.7 } },
+      faults: [
+        { at_s: 5, crash: ["agent-0"] },
+        { at_s: 12, recover: ["agent-0"] },
+      ],
+    });
+    const profile = loaded.profiles.get("gpt-4o");
+    if (profile === undefined) throw new Error("no profile");
+    for (let r = 0; r < 5; r++) {
+      const trace = new MemoryTrace();
+      const { result } = runReplicate(loaded.scenario, profile, r, { trace, noBaseline: true });
+      const calls = trace.events.filter((e) => e.type === "call_start" && e.agent === "agent-0");
+      // It was calling when it crashed, and calls again (as primary of view 0) once back:
+      // the others' 30 s view timers never fire, so nobody else ever calls.
+      expect(calls.some((e) => e.t < 5)).toBe(true);
+      expect(calls.some((e) => e.t >= 12)).toBe(true);
+      const others = trace.events.filter((e) => e.type === "call_start" && e.agent !== "agent-0");
+      expect(others).toEqual([]);
+      expect(result.decided).toBe(1);
+      expect(result.leader_changes).toBe(0);
+      expect(result.end_reason).toBe("quiescent");
+    }
   });
 });
 

@@ -24,12 +24,15 @@ function raft(extra: Record<string, unknown> = {}, sets: string[] = []): LoadedS
 }
 
 /** The trace of replicate `r` (no baseline run). */
-function traceOf(loaded: LoadedScenario, r: number): { events: TraceEvent[]; end: string } {
+function traceOf(
+  loaded: LoadedScenario,
+  r: number,
+): { events: TraceEvent[]; end: string; decided: number } {
   const profile = loaded.profiles.get(loaded.scenario.agents.model);
   if (profile === undefined) throw new Error("no profile");
   const trace = new MemoryTrace();
   const { result } = runReplicate(loaded.scenario, profile, r, { trace, noBaseline: true });
-  return { events: trace.events, end: result.end_reason };
+  return { events: trace.events, end: result.end_reason, decided: result.decided };
 }
 
 function ofType(events: readonly TraceEvent[], type: string): TraceEvent[] {
@@ -205,6 +208,33 @@ describe("raft", () => {
         (e) => e.node === "agent-0" && e.value !== "noop",
       );
       expect(applied).toHaveLength(20);
+    }
+  });
+
+  it("a crashed node rejoins at once on recovery: back alone, it stands for election and leads again", () => {
+    // agent-1 falls behind (down from 3 s), then agent-0 (the leader) and agent-2
+    // crash. agent-0 comes back alone at 15 s and agent-1 at 20 s: only agent-0's
+    // log is up to date, so only it can win, and it must restart by itself (no
+    // message reaches it while it is alone) and take part again: it answers items.
+    const loaded = raft({
+      replicates: 5,
+      agents: { model: "gpt-4o", count: 3 },
+      faults: [
+        { at_s: 3, crash: ["agent-1"] },
+        { at_s: 10, crash: ["agent-0", "agent-2"] },
+        { at_s: 15, recover: ["agent-0"] },
+        { at_s: 20, recover: ["agent-1"] },
+      ],
+    });
+    for (let r = 0; r < 5; r++) {
+      const { events, decided } = traceOf(loaded, r);
+      const calls = ofType(events, "call_start").filter((e) => e.agent === "agent-0");
+      expect(calls.filter((e) => e.t < 10).length).toBeGreaterThan(0);
+      expect(calls.filter((e) => e.t > 15).length).toBeGreaterThan(0);
+      expect(ofType(events, "raft_leader").some((e) => e.node === "agent-0" && e.t > 15)).toBe(
+        true,
+      );
+      expect(decided).toBe(1);
     }
   });
 

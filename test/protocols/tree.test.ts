@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../src/core/Rng.js";
+import { MemoryTrace } from "../../src/core/Trace.js";
+import { runReplicate } from "../../src/experiment/runReplicate.js";
 import { runScenario } from "../../src/experiment/runScenario.js";
 import type { RunResult } from "../../src/metrics/RunResult.js";
 import { buildHierarchy, splitChunk } from "../../src/protocols/tree.js";
@@ -120,5 +122,49 @@ describe("tree", () => {
     const r = run({ protocol: "tree" }, 7, { faults: [{ at_s: 20, crash: ["agent-3"] }] }, 10);
     expect(r.report.summary.decided.mean).toBe(1);
     expect(r.report.end_reasons).toEqual({ quiescent: 10 });
+  });
+});
+
+describe("tree recovery", () => {
+  /** Replicate 0 of the 7-agent tree with `faults`, with its trace. */
+  function traced(faults: Record<string, unknown>[]) {
+    const loaded = scenarioOf({
+      seed: 9,
+      agents: { model: "gpt-4o", count: 7 },
+      team: { protocol: "tree" },
+      task: { kind: "workgraph", subtasks: SUBTASKS, parallel_fraction: 0.9 },
+      faults,
+    });
+    const profile = loaded.profiles.get(loaded.scenario.agents.model);
+    if (profile === undefined) throw new Error("no profile");
+    const trace = new MemoryTrace();
+    const { result } = runReplicate(loaded.scenario, profile, 0, { trace, noBaseline: true });
+    return { result, events: trace.events };
+  }
+
+  it("a crashed-then-recovered worker rejoins its leader's pool and takes new subtasks", () => {
+    const { result, events } = traced([
+      { at_s: 20, crash: ["agent-3"] },
+      { at_s: 30, recover: ["agent-3"] },
+    ]);
+    const after = events.filter(
+      (e) => e.type === "call_start" && e.agent === "agent-3" && e.t > 30,
+    );
+    expect(after.length).toBeGreaterThan(0);
+    expect(result.decided).toBe(1);
+    expect(result.violations).toBe(0);
+  });
+
+  it("a recovered sub-leader resumes its chunk: it hands out what was not accepted", () => {
+    // agent-1 has planned its chunk by t = 25; results sent to it while down are lost.
+    const { result, events } = traced([
+      { at_s: 25, crash: ["agent-1"] },
+      { at_s: 35, recover: ["agent-1"] },
+    ]);
+    const assigns = events.filter(
+      (e) => e.type === "send" && e.from === "agent-1" && e.kind === "assign" && e.t > 35,
+    );
+    expect(assigns.length).toBeGreaterThan(0);
+    expect(result.decided).toBe(1);
   });
 });

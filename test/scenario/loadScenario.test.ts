@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/core/InputError.js";
-import { parseSourceText } from "../../src/core/validateYaml.js";
+import { PROTOCOLS } from "../../src/protocols/registry.js";
 import { loadScenario, loadScenarioFrom } from "../../src/scenario/loadScenario.js";
 import { scenarioJsonSchema } from "../../src/scenario/scenarioJsonSchema.js";
+import { parseSourceText } from "../../src/scenario/validateYaml.js";
 
 const dir = mkdtempSync(join(tmpdir(), "teamsim-scn-"));
 
@@ -56,6 +57,7 @@ describe("loadScenario", () => {
       aggregate: "majority",
       confidence: { calibration: 1, overconfidence: 0 },
       early_stop: false,
+      failure_detector: "perfect",
     });
   });
 
@@ -124,7 +126,7 @@ describe("loadScenario", () => {
       [
         "unknown protocol",
         "team: { protocol: chaos }\n",
-        's.yaml:1:9: team.protocol: expected protocol one of "single", "independent", "debate", "leader-worker", "tree", "decentralized", "pipeline", "raft", "pbft", "gossip", found "chaos"',
+        `s.yaml:1:9: team.protocol: expected protocol one of ${PROTOCOLS.map((p) => JSON.stringify(p.name)).join(", ")}, found "chaos"`,
       ],
       [
         "unknown distribution",
@@ -143,8 +145,13 @@ describe("loadScenario", () => {
       ],
       [
         "link naming a missing node",
-        "agents: { count: 2 }\nnetwork:\n  links:\n    - { between: [agent-0, agent-5], loss: 0.5 }\n",
-        's.yaml:4:28: network.links.0.between.1: expected a node of this team (agent-0 .. agent-1, coordinator), found "agent-5"',
+        "agents: { count: 2 }\nteam: { protocol: independent }\nnetwork:\n  links:\n    - { between: [agent-0, agent-5], loss: 0.5 }\n",
+        's.yaml:5:28: network.links.0.between.1: expected a node of this team (agent-0 .. agent-1, coordinator), found "agent-5"',
+      ],
+      [
+        "link naming a node another protocol adds",
+        "agents: { count: 2 }\nnetwork:\n  links:\n    - { between: [agent-0, coordinator] }\n",
+        's.yaml:4:28: network.links.0.between.1: expected a node of this team (agent-0 .. agent-1), found "coordinator"',
       ],
       [
         "duplicate key",

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadModelProfiles } from "../../src/agents/loadModelProfiles.js";
+import { loadModelProfiles } from "../../src/scenario/loadModelProfiles.js";
 
 describe("loadModelProfiles", () => {
   it("ships the six profiles, each group with a source", () => {

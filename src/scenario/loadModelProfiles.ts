@@ -1,9 +1,9 @@
 import { readdirSync } from "node:fs";
 import { basename, join } from "node:path";
+import { type ModelProfile, ModelProfileSchema } from "../agents/ModelProfile.js";
 import { InputError } from "../core/InputError.js";
-import { packageRoot } from "../core/packageRoot.js";
-import { loadYamlFile } from "../core/validateYaml.js";
-import { type ModelProfile, ModelProfileSchema } from "./ModelProfile.js";
+import { packageRoot } from "./packageRoot.js";
+import { loadYamlFile } from "./validateYaml.js";
 
 /** The directory holding the shipped model profiles. */
 export function defaultModelsDir(): string {

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { InputError } from "./InputError.js";
+import { InputError } from "../core/InputError.js";
 
 /** Reads a UTF-8 file; a missing or unreadable file is an InputError naming it. */
 export function readTextFile(file: string): string {

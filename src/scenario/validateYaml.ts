@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import {
   type Document,
   isMap,
@@ -9,7 +8,7 @@ import {
   parseDocument,
 } from "yaml";
 import type { z } from "zod";
-import { InputError } from "./InputError.js";
+import { InputError } from "../core/InputError.js";
 import { readTextFile } from "./readTextFile.js";
 
 /** A YAML (or JSON) document with enough bookkeeping to locate errors. */

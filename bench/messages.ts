@@ -1,0 +1,111 @@
+import { join } from "node:path";
+import { History } from "../src/checkers/History.js";
+import { Rng } from "../src/core/Rng.js";
+import { Simulation } from "../src/core/Simulation.js";
+import { NO_TRACE } from "../src/core/Trace.js";
+import { runReplicate } from "../src/experiment/runReplicate.js";
+import { Network, type NetworkConfig } from "../src/net/Network.js";
+import { Runtime } from "../src/runtime/Runtime.js";
+import { loadScenario } from "../src/scenario/loadScenario.js";
+import { packageRoot } from "../src/scenario/packageRoot.js";
+import { QuestionSet } from "../src/tasks/QuestionSet.js";
+
+const NET: NetworkConfig = {
+  latency: { dist: "lognormal", median: 0.05, sigma: 0.5 },
+  loss: 0,
+  duplicate: 0,
+  fifo: false,
+  partition_mode: "drop",
+};
+
+/** Messages delivered and the wall time it took. */
+export interface MessageRun {
+  delivered: number;
+  seconds: number;
+}
+
+function timed(run: () => number): MessageRun {
+  const t0 = process.hrtime.bigint();
+  const delivered = run();
+  return { delivered, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+}
+
+/** The baseline: `pairs` ping-pongs straight on the network (raw register/send), `messages` deliveries. */
+export function pingPongNetwork(pairs: number, messages: number): MessageRun {
+  const sim = new Simulation();
+  const net = new Network(sim, new Rng(1), NET, NO_TRACE);
+  let left = messages;
+  for (let p = 0; p < pairs; p++) {
+    const a = `agent-${2 * p}`;
+    const b = `agent-${2 * p + 1}`;
+    net.register(a, (m) => {
+      if (left-- > 0) net.send(a, b, "ping", m.payload, 1);
+    });
+    net.register(b, (m) => {
+      if (left-- > 0) net.send(b, a, "pong", m.payload, 1);
+    });
+  }
+  return timed(() => {
+    for (let p = 0; p < pairs; p++)
+      net.send(`agent-${2 * p}`, `agent-${2 * p + 1}`, "ping", { n: p }, 1);
+    sim.run();
+    return net.stats.delivered;
+  });
+}
+
+type PingPong = { ping: { n: number }; pong: { n: number } };
+
+/** The same ping-pongs through the runtime's nodes (typed handlers, `send`). */
+export function pingPongRuntime(pairs: number, messages: number): MessageRun {
+  const sim = new Simulation();
+  const rng = new Rng(1);
+  const net = new Network(sim, rng, NET, NO_TRACE);
+  const task = new QuestionSet(
+    {
+      items: 1,
+      choices: 2,
+      difficulty: { kind: "fixed", p: 1 },
+      prompt_tokens: { dist: "fixed", value: 1 },
+    },
+    rng,
+  );
+  const rt = new Runtime({
+    sim,
+    net,
+    rng,
+    trace: NO_TRACE,
+    task,
+    history: new History(),
+    byzantine: new Map(),
+    detector: "perfect",
+  });
+  for (let i = 0; i < 2 * pairs; i++) rt.addNode(`agent-${i}`);
+  let left = messages;
+  const nodes = Array.from({ length: 2 * pairs }, (_, i) => rt.node<PingPong>(`agent-${i}`));
+  for (let p = 0; p < pairs; p++) {
+    const [a, b] = [nodes[2 * p], nodes[2 * p + 1]];
+    a.on("pong", (m, from) => {
+      if (left-- > 0) a.send(from, "ping", m, 1);
+    });
+    b.on("ping", (m, from) => {
+      if (left-- > 0) b.send(from, "pong", m, 1);
+    });
+  }
+  return timed(() => {
+    for (let p = 0; p < pairs; p++) nodes[2 * p].send(nodes[2 * p + 1], "ping", { n: p }, 1);
+    sim.run();
+    return net.stats.delivered;
+  });
+}
+
+/** PBFT with 100 agents (scenarios/pbft-byzantine.yaml without its fault), one replicate: messages sent. */
+export function pbft100(): MessageRun {
+  const loaded = loadScenario(join(packageRoot(), "scenarios", "pbft-byzantine.yaml"), {
+    sets: ["agents.count=100", "replicates=1", "faults=[]"],
+  });
+  const profile = loaded.profiles.get(loaded.scenario.agents.model);
+  if (profile === undefined) throw new Error("no profile");
+  return timed(
+    () => runReplicate(loaded.scenario, profile, 0, { noBaseline: true }).result.messages,
+  );
+}

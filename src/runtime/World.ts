@@ -1,0 +1,146 @@
+import { MockLLM } from "../agents/MockLLM.js";
+import type { ModelProfile } from "../agents/ModelProfile.js";
+import { History } from "../checkers/History.js";
+import { Rng } from "../core/Rng.js";
+import { type RunOutcome, Simulation } from "../core/Simulation.js";
+import { NO_TRACE, type Trace } from "../core/Trace.js";
+import { applyFaults } from "../faults/applyFaults.js";
+import { byzantineAgents } from "../faults/byzantineAgents.js";
+import type { Fault } from "../faults/FaultSchema.js";
+import { Network, type NetworkConfig } from "../net/Network.js";
+import { QuestionSet, type QuestionTaskConfig } from "../tasks/QuestionSet.js";
+import type { Task } from "../tasks/Task.js";
+import { WorkGraph } from "../tasks/WorkGraph.js";
+import type { WorkGraphTaskConfig } from "../tasks/workGraphSchema.js";
+import type { FailureDetectorConfig } from "./FailureDetector.js";
+import { memberName } from "./memberName.js";
+import type { Node } from "./Node.js";
+import { type Protocol, Runtime } from "./Runtime.js";
+
+/** The parts of a scenario that make a replicate's world (what `scenario/` validated). */
+export interface WorldSpec {
+  name: string;
+  seed: string | number;
+  horizon_s: number;
+  max_events: number;
+  agents: { count: number };
+  team: { protocol: string; failure_detector?: FailureDetectorConfig };
+  task: (QuestionTaskConfig & { kind: "questions" }) | WorkGraphTaskConfig;
+  network: NetworkConfig;
+  faults: readonly Fault[];
+}
+
+/** How the world gets its protocol: the extra nodes it needs and a factory. */
+export interface ProtocolFactory {
+  /** Nodes besides the members (e.g. a coordinator), created before the protocol. */
+  extraNodes?: readonly string[];
+  create(rt: Runtime, options: WorldSpec["team"]): Protocol;
+}
+
+/** Options of one world. */
+export interface WorldOptions {
+  trace?: Trace;
+  /** Receives every successful call's latency. */
+  onCallLatency?: (latencyS: number) => void;
+}
+
+/** The seed of replicate `r`: the same for every sweep point (common random numbers). */
+export function replicateSeed(seed: string | number, r: number): string {
+  return `${seed}/${r}`;
+}
+
+/** The task of a scenario, drawn from the replicate's `task/...` streams. */
+export function buildTask(task: WorldSpec["task"], rng: Rng): Task {
+  return task.kind === "questions" ? new QuestionSet(task, rng) : new WorkGraph(task, rng);
+}
+
+/**
+ * The whole world of one replicate, owned by the simulator and driven by one
+ * seed (as in turmoil and FoundationDB's simulation): clock, network, models,
+ * nodes, task, fault plan, history. `run` runs it to quiescence, the horizon or
+ * the event limit.
+ */
+export class World {
+  readonly sim = new Simulation();
+  readonly rng: Rng;
+  readonly net: Network;
+  readonly trace: Trace;
+  readonly agents: MockLLM[] = [];
+  readonly task: Task;
+  readonly history = new History();
+  readonly rt: Runtime;
+  private latencySum = 0;
+  private latencyCount = 0;
+
+  constructor(
+    readonly spec: WorldSpec,
+    profile: ModelProfile,
+    readonly replicate: number,
+    private readonly protocol: ProtocolFactory,
+    options: WorldOptions = {},
+  ) {
+    const trace = options.trace ?? NO_TRACE;
+    this.trace = trace;
+    this.rng = new Rng(replicateSeed(spec.seed, replicate));
+    this.net = new Network(this.sim, this.rng, spec.network, trace);
+    const forward = options.onCallLatency;
+    const onLatency = (x: number) => {
+      this.latencySum += x;
+      this.latencyCount++;
+      if (forward !== undefined) forward(x);
+    };
+    this.task = buildTask(spec.task, this.rng);
+    const byzantine = byzantineAgents(spec.faults);
+    for (const node of byzantine.keys()) this.history.byzantine.add(node);
+    this.rt = new Runtime({
+      sim: this.sim,
+      net: this.net,
+      rng: this.rng,
+      trace,
+      task: this.task,
+      history: this.history,
+      byzantine,
+      detector: spec.team.failure_detector ?? "perfect",
+    });
+    for (let i = 0; i < spec.agents.count; i++) {
+      const model = new MockLLM(memberName(i), i, profile, this.sim, this.rng, trace, onLatency);
+      this.agents.push(model);
+      this.rt.addMember(model);
+    }
+    for (const name of protocol.extraNodes ?? []) this.rt.addNode(name);
+  }
+
+  /** Mean latency of the run's successful calls (0 if none). */
+  get meanCallLatency(): number {
+    return this.latencyCount > 0 ? this.latencySum / this.latencyCount : 0;
+  }
+
+  /** Every node by name: the team members and the extra nodes. */
+  get nodes(): ReadonlyMap<string, Node> {
+    const out = new Map<string, Node>();
+    for (const m of this.rt.members) out.set(m.name, m);
+    for (const name of this.protocol.extraNodes ?? []) out.set(name, this.rt.node(name));
+    return out;
+  }
+
+  /** Starts the protocol and the fault plan, and runs the clock. */
+  run(): RunOutcome {
+    const spec = this.spec;
+    const protocol = this.protocol.create(this.rt, spec.team);
+    if (this.trace.enabled) {
+      this.trace.record({
+        t: 0,
+        type: "run_start",
+        scenario: spec.name,
+        seed: spec.seed,
+        replicate: this.replicate,
+        protocol: spec.team.protocol,
+        agents: this.agents.length,
+      });
+    }
+    for (const node of this.rt.members) node.llm.start(() => node.crash());
+    applyFaults(spec.faults, this.sim, this.net, this.agents, this.nodes, this.rng, spec.horizon_s);
+    this.rt.start(protocol);
+    return this.sim.run({ until: spec.horizon_s, maxEvents: spec.max_events });
+  }
+}
