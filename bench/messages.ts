@@ -1,14 +1,12 @@
 import { join } from "node:path";
-import { History } from "../src/checkers/History.js";
 import { Rng } from "../src/core/Rng.js";
 import { Simulation } from "../src/core/Simulation.js";
 import { NO_TRACE } from "../src/core/Trace.js";
 import { runReplicate } from "../src/experiment/runReplicate.js";
 import { Network, type NetworkConfig } from "../src/net/Network.js";
-import { Runtime } from "../src/runtime/Runtime.js";
+import { bareRuntime } from "../src/runtime/Runtime.js";
 import { loadScenario } from "../src/scenario/loadScenario.js";
 import { packageRoot } from "../src/scenario/packageRoot.js";
-import { QuestionSet } from "../src/tasks/QuestionSet.js";
 
 const NET: NetworkConfig = {
   latency: { dist: "lognormal", median: 0.05, sigma: 0.5 },
@@ -60,25 +58,7 @@ export function pingPongRuntime(pairs: number, messages: number): MessageRun {
   const sim = new Simulation();
   const rng = new Rng(1);
   const net = new Network(sim, rng, NET, NO_TRACE);
-  const task = new QuestionSet(
-    {
-      items: 1,
-      choices: 2,
-      difficulty: { kind: "fixed", p: 1 },
-      prompt_tokens: { dist: "fixed", value: 1 },
-    },
-    rng,
-  );
-  const rt = new Runtime({
-    sim,
-    net,
-    rng,
-    trace: NO_TRACE,
-    task,
-    history: new History(),
-    byzantine: new Map(),
-    detector: "perfect",
-  });
+  const rt = bareRuntime(sim, net, rng, NO_TRACE);
   for (let i = 0; i < 2 * pairs; i++) rt.addNode(`agent-${i}`);
   let left = messages;
   const nodes = Array.from({ length: 2 * pairs }, (_, i) => rt.node<PingPong>(`agent-${i}`));

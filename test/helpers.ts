@@ -1,4 +1,6 @@
 import { stringify } from "yaml";
+import { MemoryTrace, type TraceEvent } from "../src/core/Trace.js";
+import { runReplicate } from "../src/experiment/runReplicate.js";
 import { type LoadedScenario, loadScenarioFrom } from "../src/scenario/loadScenario.js";
 import { parseSourceText } from "../src/scenario/validateYaml.js";
 
@@ -19,4 +21,21 @@ function choose(n: number, k: number): number {
   let c = 1;
   for (let i = 1; i <= k; i++) c = (c * (n - k + i)) / i;
   return c;
+}
+
+/** Replicate `r` of `loaded` with its trace (no baseline run). */
+export function tracedReplicate(loaded: LoadedScenario, r = 0) {
+  const profile = loaded.profiles.get(loaded.scenario.agents.model);
+  if (profile === undefined) throw new Error(`no profile ${loaded.scenario.agents.model}`);
+  const trace = new MemoryTrace();
+  const { result, verdicts } = runReplicate(loaded.scenario, profile, r, {
+    trace,
+    noBaseline: true,
+  });
+  return { result, verdicts, events: trace.events };
+}
+
+/** The LLM calls `agent` started after time `t`. */
+export function callsAfter(events: readonly TraceEvent[], agent: string, t: number): TraceEvent[] {
+  return events.filter((e) => e.type === "call_start" && e.agent === agent && e.t > t);
 }

@@ -31,12 +31,13 @@ function examples(file: string): Example[][] {
   });
 }
 
-// The README and every page of docs/ (each in a directory of its own).
+// The README and every page of docs/ that has examples (each in a directory of its own).
 const PAGES = [
   "README.md",
   ...readdirSync(join(ROOT, "docs"))
     .filter((f) => f.endsWith(".md"))
-    .map((f) => `docs/${f}`),
+    .map((f) => `docs/${f}`)
+    .filter((f) => readFileSync(join(ROOT, f), "utf8").includes("```console\n")),
 ];
 
 describe.each(PAGES)("examples of %s", (page) => {

@@ -1,11 +1,11 @@
 import { correctProbability } from "../agents/correctProbability.js";
 import type { ModelProfile } from "../agents/ModelProfile.js";
 import type { Law } from "../analytic/Law.js";
+import type { TeamFit } from "../analytic/LawFit.js";
 import { distMean } from "../core/Distribution.js";
 import { InputError } from "../core/InputError.js";
 import { Rng } from "../core/Rng.js";
 import type { MetricName } from "../metrics/RunResult.js";
-import type { TeamFit } from "../protocols/ProtocolLaws.js";
 import { getProtocol, PROTOCOLS } from "../protocols/registry.js";
 import type { LoadedScenario } from "../scenario/loadScenario.js";
 import type { Scenario } from "../scenario/ScenarioSchema.js";
@@ -109,7 +109,7 @@ const NO_MAPPING: Record<string, string> = {
 };
 
 // How the scenario's team maps onto the law: its protocol's fit (see
-// ProtocolLaws), or an error naming the protocols the law describes.
+// LawFits), or an error naming the protocols the law describes.
 function teamFit(ctx: MapContext): Required<TeamFit> {
   const { scenario, law, fail } = ctx;
   const name = scenario.team.protocol;

@@ -1,7 +1,7 @@
 import type { z } from "zod";
+import type { LawFits } from "../analytic/LawFit.js";
 import type { Protocol, Runtime } from "../runtime/Runtime.js";
 import type { TaskFamily } from "../tasks/Task.js";
-import type { ProtocolLaws } from "./ProtocolLaws.js";
 
 export type { Protocol } from "../runtime/Runtime.js";
 
@@ -23,6 +23,6 @@ export interface ProtocolModule<S extends z.ZodType = z.ZodType> {
   /** Its example scenario, from the package root (e.g. "scenarios/raft-failover.yaml"). */
   example: string;
   /** Which closed-form laws describe it, and how its team maps onto them. */
-  law: ProtocolLaws<z.output<S>>;
+  law: LawFits<z.output<S>>;
   create(rt: Runtime, options: z.output<S>): Protocol;
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { CallHandle, CallResult } from "../agents/MockLLM.js";
+import type { LawFit } from "../analytic/LawFit.js";
 import { work } from "../runtime/doSubtask.js";
 import type { FailureDetector } from "../runtime/FailureDetector.js";
 import type { Node } from "../runtime/Node.js";
@@ -7,7 +8,6 @@ import type { Process, ProcessBody } from "../runtime/Process.js";
 import type { Protocol, Runtime } from "../runtime/Runtime.js";
 import { VoteCollector } from "../runtime/VoteCollector.js";
 import type { ProtocolModule } from "./Protocol.js";
-import type { LawFit } from "./ProtocolLaws.js";
 
 const schema = z.strictObject({
   protocol: z.literal("independent"),
@@ -79,18 +79,13 @@ type Msgs = {
   done: null;
 };
 
-// A voter's volatile state: lost in a crash.
-class Voter {
-  /** Items to skip (settled, or not open when the voter rejoined). */
-  readonly skip: Uint8Array;
-  /** The votes it sent, by item, to send again when the coordinator asks. */
-  readonly sent: Vote[] = [];
-  /** The item it is calling on, and how to drop that call. */
-  current: { item: number; abandon: () => boolean } | null = null;
-  constructor(items: number) {
-    this.skip = new Uint8Array(items);
-  }
-}
+// A voter's volatile state, lost in a crash: the items to skip (settled, or not
+// open when it rejoined), the votes it sent (to send again when asked), the call in flight.
+const voterState = (items: number) => ({
+  skip: new Uint8Array(items),
+  sent: [] as Vote[],
+  current: null as { item: number; abandon: () => boolean } | null,
+});
 
 // n agents answer every item independently and send their votes to a
 // coordinator, which decides an item once every agent it does not suspect has
@@ -104,7 +99,7 @@ class Independent implements Protocol {
   private readonly coordinator: Node<Msgs>;
   private readonly ballots: VoteCollector;
   private readonly detector: FailureDetector;
-  private readonly state: Voter[];
+  private readonly state: ReturnType<typeof voterState>[];
   // Early stopping and quorums both tell agents to drop settled items.
   private readonly stops: boolean;
 
@@ -123,7 +118,7 @@ class Independent implements Protocol {
     );
     this.detector = rt.detector(this.coordinator);
     this.stops = options.early_stop || options.quorum !== undefined;
-    this.state = this.voters.map(() => new Voter(items.length));
+    this.state = this.voters.map(() => voterState(items.length));
   }
 
   start(): void {
@@ -169,7 +164,7 @@ class Independent implements Protocol {
   recover(node: Node): void {
     const voter = this.voters[node.index];
     if (voter !== node) return;
-    this.state[voter.index] = new Voter(this.ballots.items);
+    this.state[voter.index] = voterState(this.ballots.items);
     this.rejoin(voter);
   }
 

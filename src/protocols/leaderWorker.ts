@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { TeamFit } from "../analytic/LawFit.js";
 import type { RandomStream } from "../core/Rng.js";
 import { Desk } from "../runtime/Desk.js";
 import type { Node } from "../runtime/Node.js";
@@ -14,7 +15,6 @@ import {
 } from "../runtime/WorkDispatcher.js";
 import { Worker } from "../runtime/Worker.js";
 import type { Protocol, ProtocolModule } from "./Protocol.js";
-import type { TeamFit } from "./ProtocolLaws.js";
 
 const schema = z.strictObject({
   protocol: z.literal("leader-worker"),

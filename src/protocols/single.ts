@@ -1,10 +1,10 @@
 import { z } from "zod";
+import type { TeamFit } from "../analytic/LawFit.js";
 import { work } from "../runtime/doSubtask.js";
 import type { Node } from "../runtime/Node.js";
 import type { ProcessBody } from "../runtime/Process.js";
 import type { Runtime } from "../runtime/Runtime.js";
 import type { ProtocolModule } from "./Protocol.js";
-import type { TeamFit } from "./ProtocolLaws.js";
 
 const schema = z.strictObject({ protocol: z.literal("single") });
 

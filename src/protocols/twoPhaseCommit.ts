@@ -75,13 +75,8 @@ class TwoPhaseCommit implements Protocol {
   start(): void {
     this.coordinator.on("status", ({ item }, from) => {
       const answer = this.log.get(item);
-      if (answer !== undefined)
-        this.coordinator.send(
-          from,
-          "decision",
-          { item, round: 0, answer, final: true },
-          CONTROL_TOKENS,
-        );
+      const decision = { item, round: 0, answer: answer ?? -1, final: true };
+      if (answer !== undefined) this.coordinator.send(from, "decision", decision, CONTROL_TOKENS);
     });
     for (const p of this.participants) this.participate(p);
     this.coordinator.spawn(this.coordinate());

@@ -45,17 +45,13 @@ export class Timer {
   }
 }
 
-// Request-reply correlation travels inside the payload, so the network stays protocol-agnostic.
-class Request {
+// Request-reply correlation travels inside the payload, so the network stays
+// protocol-agnostic; one class for both, so that delivery tests one `instanceof`.
+class Envelope {
   constructor(
     readonly rpc: number,
     readonly body: unknown,
-  ) {}
-}
-class Reply {
-  constructor(
-    readonly rpc: number,
-    readonly body: unknown,
+    readonly reply: boolean,
   ) {}
 }
 
@@ -167,7 +163,7 @@ export class Node<M extends Messages = Messages> {
       this.rpcs.delete(id);
       onReply(reply as M[R]);
     });
-    this.host.net.send(this.name, to.name, kind, new Request(id, payload), tokens);
+    this.host.net.send(this.name, to.name, kind, new Envelope(id, payload, false), tokens);
   }
 
   /** Answers request `rpc` (from a handler's third argument) with a message of `kind`. */
@@ -179,7 +175,7 @@ export class Node<M extends Messages = Messages> {
     tokens = 0,
   ): void {
     if (!this.up) return;
-    this.host.net.send(this.name, to.name, kind, new Reply(rpc, payload), tokens);
+    this.host.net.send(this.name, to.name, kind, new Envelope(rpc, payload, true), tokens);
   }
 
   /** Runs `fn` after `dt` seconds unless the node crashes first. */
@@ -355,16 +351,14 @@ export class Node<M extends Messages = Messages> {
     const from = this.host.nodeNamed(msg.from);
     if (from === undefined) return;
     const payload = msg.payload;
-    if (payload instanceof Reply) {
-      this.rpcs.get(payload.rpc)?.(payload.body, msg.kind);
-      return;
-    }
-    if (msg.kind === HEARTBEAT) {
+    if (payload instanceof Envelope) {
+      if (payload.reply) this.rpcs.get(payload.rpc)?.(payload.body, msg.kind);
+      else this.dispatch(msg.kind, payload.body, from, payload.rpc);
+    } else if (msg.kind === HEARTBEAT) {
       this.heartbeatSink?.(from);
-      return;
+    } else {
+      this.dispatch(msg.kind, payload, from, 0);
     }
-    if (payload instanceof Request) this.dispatch(msg.kind, payload.body, from, payload.rpc);
-    else this.dispatch(msg.kind, payload, from, 0);
   }
 
   private dispatch(kind: string, payload: unknown, from: Node, rpc: number): void {

@@ -1,11 +1,11 @@
 import type { MockLLM } from "../agents/MockLLM.js";
-import type { History } from "../checkers/History.js";
+import { History } from "../checkers/History.js";
 import type { RandomStream, Rng } from "../core/Rng.js";
 import type { Simulation } from "../core/Simulation.js";
 import type { Trace } from "../core/Trace.js";
 import type { ByzantineBehaviour } from "../faults/ByzantineBehaviour.js";
 import type { Network } from "../net/Network.js";
-import type { QuestionSet } from "../tasks/QuestionSet.js";
+import { QuestionSet } from "../tasks/QuestionSet.js";
 import type { Task } from "../tasks/Task.js";
 import type { WorkGraph } from "../tasks/WorkGraph.js";
 import type { FailureDetector, FailureDetectorConfig } from "./FailureDetector.js";
@@ -46,6 +46,29 @@ export interface RuntimeParts {
   history: History;
   byzantine: ReadonlyMap<string, ByzantineBehaviour>;
   detector: FailureDetectorConfig;
+}
+
+/**
+ * A runtime for nodes alone (benchmarks, tests of the fault plan): no task (an
+ * empty question set), an empty history, no Byzantine agents, the perfect detector.
+ */
+export function bareRuntime(sim: Simulation, net: Network, rng: Rng, trace: Trace): Runtime {
+  const none = { kind: "fixed", p: 1 } as const;
+  const task = new QuestionSet(
+    { items: 0, choices: 2, difficulty: none, prompt_tokens: { dist: "fixed", value: 0 } },
+    rng,
+  );
+  const history = new History();
+  return new Runtime({
+    sim,
+    net,
+    rng,
+    trace,
+    task,
+    history,
+    byzantine: new Map(),
+    detector: "perfect",
+  });
 }
 
 /**

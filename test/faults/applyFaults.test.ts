@@ -1,15 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { MockLLM } from "../../src/agents/MockLLM.js";
-import { History } from "../../src/checkers/History.js";
 import { Rng } from "../../src/core/Rng.js";
 import { Simulation } from "../../src/core/Simulation.js";
 import { MemoryTrace } from "../../src/core/Trace.js";
 import { runScenario } from "../../src/experiment/runScenario.js";
 import { applyFaults } from "../../src/faults/applyFaults.js";
 import { Network } from "../../src/net/Network.js";
-import { Runtime } from "../../src/runtime/Runtime.js";
+import { bareRuntime } from "../../src/runtime/Runtime.js";
 import { loadModelProfiles } from "../../src/scenario/loadModelProfiles.js";
-import { QuestionSet } from "../../src/tasks/QuestionSet.js";
 import { scenarioOf } from "../helpers.js";
 
 function world() {
@@ -32,25 +30,7 @@ function world() {
   if (!profile) throw new Error("gpt-4o profile missing");
   const agents = [0, 1, 2].map((i) => new MockLLM(`agent-${i}`, i, profile, sim, rng, trace));
   // The fault plan crashes whole nodes: the runtime's, each running one of the agents.
-  const task = new QuestionSet(
-    {
-      items: 1,
-      choices: 2,
-      difficulty: { kind: "fixed", p: 1 },
-      prompt_tokens: { dist: "fixed", value: 1 },
-    },
-    rng,
-  );
-  const rt = new Runtime({
-    sim,
-    net,
-    rng,
-    trace,
-    task,
-    history: new History(),
-    byzantine: new Map(),
-    detector: "perfect",
-  });
+  const rt = bareRuntime(sim, net, rng, trace);
   for (const a of agents) rt.addMember(a);
   const nodes = new Map(rt.members.map((n) => [n.name, n]));
   return { sim, net, agents, nodes, trace, rng };

@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { MemoryTrace } from "../../src/core/Trace.js";
-import { runReplicate } from "../../src/experiment/runReplicate.js";
 import { runScenario } from "../../src/experiment/runScenario.js";
 import type { MetricSummary } from "../../src/metrics/summarize.js";
-import { scenarioOf } from "../helpers.js";
+import { callsAfter, scenarioOf, tracedReplicate } from "../helpers.js";
 
 const parallel = {
   kind: "workgraph",
@@ -115,7 +113,7 @@ describe("decentralized", () => {
 
   for (const rounds of ["asynchronous", "synchronous"]) {
     it(`${rounds}: a recovered peer rejoins: it claims and does subtasks again`, () => {
-      const { scenario, profiles } = scenarioOf({
+      const loaded = scenarioOf({
         seed: 5,
         replicates: 5,
         agents: { model: "gpt-4o", count: 3 },
@@ -126,16 +124,10 @@ describe("decentralized", () => {
           { at_s: 30, recover: ["agent-1"] },
         ],
       });
-      const profile = profiles.get("gpt-4o");
-      if (profile === undefined) throw new Error("no profile");
       for (let r = 0; r < 5; r++) {
-        const trace = new MemoryTrace();
-        const { result } = runReplicate(scenario, profile, r, { trace, noBaseline: true });
+        const { result, events } = tracedReplicate(loaded, r);
         // Subtask calls (not idle looks at the board) by agent-1 after it came back.
-        const after = trace.events.filter(
-          (e) =>
-            e.type === "call_start" && e.agent === "agent-1" && e.t > 30 && e.label !== "board",
-        );
+        const after = callsAfter(events, "agent-1", 30).filter((e) => e.label !== "board");
         expect(after.length, `replicate ${r}`).toBeGreaterThan(0);
         expect(result.decided).toBe(1);
         expect(result.violations).toBe(0);

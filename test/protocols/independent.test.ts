@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { MemoryTrace } from "../../src/core/Trace.js";
-import { runReplicate } from "../../src/experiment/runReplicate.js";
 import { runScenario } from "../../src/experiment/runScenario.js";
 import { majority } from "../../src/runtime/aggregate.js";
-import { binomialMajority, scenarioOf } from "../helpers.js";
+import { binomialMajority, callsAfter, scenarioOf, tracedReplicate } from "../helpers.js";
 
 const ITEMS = 200;
 
@@ -299,15 +297,7 @@ describe("independent on the runtime: recovery and failure detection", () => {
     task: { kind: "questions", items: 20, difficulty: { kind: "fixed", p: 0.7 } },
   };
 
-  /** Replicate 0 of `doc` with its trace. */
-  function traced(doc: Record<string, unknown>) {
-    const loaded = scenarioOf(doc);
-    const profile = loaded.profiles.get(loaded.scenario.agents.model);
-    if (profile === undefined) throw new Error("no profile");
-    const trace = new MemoryTrace();
-    const { result } = runReplicate(loaded.scenario, profile, 0, { trace, noBaseline: true });
-    return { result, events: trace.events };
-  }
+  const traced = (doc: Record<string, unknown>) => tracedReplicate(scenarioOf(doc));
 
   it("a crashed-then-recovered voter rejoins: it votes on the items still open and everything is decided", () => {
     const { result, events } = traced({

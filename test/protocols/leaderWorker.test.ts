@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { MemoryTrace } from "../../src/core/Trace.js";
-import { runReplicate } from "../../src/experiment/runReplicate.js";
 import { runScenario } from "../../src/experiment/runScenario.js";
 import type { RunResult } from "../../src/metrics/RunResult.js";
-import { scenarioOf } from "../helpers.js";
+import { callsAfter, scenarioOf, tracedReplicate } from "../helpers.js";
 
 const SUBTASKS = 20;
 
@@ -176,13 +174,11 @@ describe("leader-worker recovery", () => {
       task: { kind: "workgraph", subtasks: SUBTASKS, parallel_fraction: 0.9 },
       faults,
     });
-    const profile = loaded.profiles.get(loaded.scenario.agents.model);
-    if (profile === undefined) throw new Error("no profile");
-    const trace = new MemoryTrace();
-    const { result } = runReplicate(loaded.scenario, profile, 0, { trace, noBaseline: true });
-    const callsAfter = (agent: string, t: number) =>
-      trace.events.filter((e) => e.type === "call_start" && e.agent === agent && e.t > t).length;
-    return { result, callsAfter };
+    const { result, events } = tracedReplicate(loaded);
+    return {
+      result,
+      callsAfter: (agent: string, t: number) => callsAfter(events, agent, t).length,
+    };
   }
 
   it("a crashed-then-recovered worker rejoins the pool and takes new subtasks", () => {

@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { MemoryTrace } from "../../src/core/Trace.js";
-import { runReplicate } from "../../src/experiment/runReplicate.js";
 import { runScenario } from "../../src/experiment/runScenario.js";
 import type { MetricSummary } from "../../src/metrics/summarize.js";
-import { scenarioOf } from "../helpers.js";
+import { callsAfter, scenarioOf, tracedReplicate } from "../helpers.js";
 
 const parallel = {
   kind: "workgraph",
@@ -110,7 +108,7 @@ describe("pipeline", () => {
 
   it("a recovered stage agent rejoins: it takes its stage back and works again", () => {
     // agent-1 is the coder: while it is down agent-2 stands in for it.
-    const { scenario, profiles } = scenarioOf({
+    const loaded = scenarioOf({
       seed: 7,
       replicates: 5,
       agents: { model: "gpt-4o", count: 3 },
@@ -121,13 +119,9 @@ describe("pipeline", () => {
         { at_s: 30, recover: ["agent-1"] },
       ],
     });
-    const profile = profiles.get("gpt-4o");
-    if (profile === undefined) throw new Error("no profile");
     for (let r = 0; r < 5; r++) {
-      const trace = new MemoryTrace();
-      const { result } = runReplicate(scenario, profile, r, { trace, noBaseline: true });
-      const calls = trace.events.filter((e) => e.type === "call_start" && e.agent === "agent-1");
-      expect(calls.filter((e) => e.t > 30).length, `replicate ${r}`).toBeGreaterThan(0);
+      const { result, events } = tracedReplicate(loaded, r);
+      expect(callsAfter(events, "agent-1", 30).length, `replicate ${r}`).toBeGreaterThan(0);
       expect(result.decided).toBe(1);
       expect(result.violations).toBe(0);
     }

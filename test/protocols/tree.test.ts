@@ -1,12 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../src/core/Rng.js";
-import { MemoryTrace } from "../../src/core/Trace.js";
-import { runReplicate } from "../../src/experiment/runReplicate.js";
 import { runScenario } from "../../src/experiment/runScenario.js";
 import type { RunResult } from "../../src/metrics/RunResult.js";
 import { buildHierarchy, splitChunk } from "../../src/protocols/tree.js";
 import { WorkGraph } from "../../src/tasks/WorkGraph.js";
-import { scenarioOf } from "../helpers.js";
+import { scenarioOf, tracedReplicate } from "../helpers.js";
 
 const SUBTASKS = 20;
 
@@ -135,11 +133,7 @@ describe("tree recovery", () => {
       task: { kind: "workgraph", subtasks: SUBTASKS, parallel_fraction: 0.9 },
       faults,
     });
-    const profile = loaded.profiles.get(loaded.scenario.agents.model);
-    if (profile === undefined) throw new Error("no profile");
-    const trace = new MemoryTrace();
-    const { result } = runReplicate(loaded.scenario, profile, 0, { trace, noBaseline: true });
-    return { result, events: trace.events };
+    return tracedReplicate(loaded);
   }
 
   it("a crashed-then-recovered worker rejoins its leader's pool and takes new subtasks", () => {

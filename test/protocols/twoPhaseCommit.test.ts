@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { MemoryTrace, type TraceEvent } from "../../src/core/Trace.js";
-import { runReplicate } from "../../src/experiment/runReplicate.js";
+import type { TraceEvent } from "../../src/core/Trace.js";
 import { runScenario } from "../../src/experiment/runScenario.js";
 import { type LoadedScenario, loadScenario } from "../../src/scenario/loadScenario.js";
+import { callsAfter, tracedReplicate } from "../helpers.js";
 
 const FILE = join(import.meta.dirname, "../../scenarios/two-phase-commit.yaml");
 
@@ -11,17 +11,7 @@ function scenario(sets: string[] = []): LoadedScenario {
   return loadScenario(FILE, { sets: ["replicates=10", ...sets] });
 }
 
-/** Replicate `r` of `loaded` with its trace (no baseline run). */
-function traced(loaded: LoadedScenario, r = 0) {
-  const profile = loaded.profiles.get(loaded.scenario.agents.model);
-  if (profile === undefined) throw new Error("no profile");
-  const trace = new MemoryTrace();
-  const { result, verdicts } = runReplicate(loaded.scenario, profile, r, {
-    trace,
-    noBaseline: true,
-  });
-  return { result, verdicts, events: trace.events };
-}
+const traced = tracedReplicate;
 
 const sends = (events: readonly TraceEvent[], kind: string) =>
   events.filter((e) => e.type === "send" && e.kind === kind);
@@ -80,8 +70,7 @@ describe("two-phase-commit", () => {
     const { result, events } = traced(
       scenario(["faults=[{at_s: 20, crash: [agent-3]}, {at_s: 200, recover: [agent-3]}]"]),
     );
-    const calls = events.filter((e) => e.type === "call_start" && e.agent === "agent-3");
-    expect(calls.some((e) => e.t > 200)).toBe(true);
+    expect(callsAfter(events, "agent-3", 200).length).toBeGreaterThan(0);
     expect(result.decided).toBe(1);
     expect(result.violations).toBe(0);
   });

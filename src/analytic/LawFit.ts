@@ -1,4 +1,4 @@
-/** What a protocol's team adds to a law's mapping from a scenario (see experiment/lawFromScenario). */
+/** What a simulated system (a protocol's team) adds to a law's mapping from a scenario (see experiment/lawFromScenario). */
 export interface TeamFit {
   /** The law's n for a team of n agents (default n; e.g. n − 1 workers under a leader). */
   lawN?: (n: number) => number;
@@ -29,7 +29,7 @@ export type LawFit<O> = { fit(team: O, ctx: FitContext): TeamFit }["fit"];
  * `compare` can map its runs onto, and why its accuracy or speedup has no
  * closed form if it has none (so `recommend` simulates it).
  */
-export type ProtocolLaws<O> =
+export type LawFits<O> =
   | {
       /** By law name: how the team maps onto it, or (a string) why that law does not apply. */
       fits: Readonly<Record<string, LawFit<O> | string>>;
