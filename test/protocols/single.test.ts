@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/experiment/runScenario.js";
-import { scenarioOf } from "../helpers.js";
+import { callsAfter, scenarioOf, tracedReplicate } from "../helpers.js";
 
 describe("single", () => {
   it("uses agent-0 only, sends no messages, and answers with the model's accuracy", () => {
@@ -52,6 +52,31 @@ describe("single under a crash", () => {
     expect(r.summary.decided.mean).toBeLessThan(0.4);
     expect(r.summary.failed_calls.mean).toBe(1);
   });
+
+  for (const task of [
+    { kind: "questions", items: 50, difficulty: { kind: "fixed", p: 0.7 } },
+    { kind: "workgraph", subtasks: 20, parallel_fraction: 0.5 },
+  ]) {
+    it(`${task.kind}: recovered, agent-0 resumes at the first item it has not decided and decides everything`, () => {
+      const loaded = scenarioOf({
+        seed: 2,
+        agents: { model: "gpt-4o", count: 1 },
+        task,
+        faults: [
+          { at_s: 30, crash: ["agent-0"] },
+          { at_s: 60, recover: ["agent-0"] },
+        ],
+      });
+      const { result, events } = tracedReplicate(loaded);
+      expect(callsAfter(events, "agent-0", 60).length).toBeGreaterThan(0);
+      expect(result.decided).toBe(1);
+      expect(result.violations).toBe(0);
+      // Nothing is decided twice: the decisions before the crash were durable.
+      expect(events.filter((e) => e.type === "call_start").length).toBeLessThan(
+        task.kind === "questions" ? 52 : 60,
+      );
+    });
+  }
 });
 
 describe("single on a work graph", () => {
