@@ -138,7 +138,7 @@ export const debate: ProtocolModule<typeof schema> = {
           for (let round = 1; round <= R; round++) {
             const mine = { item: k, round, answer, tokens: r.outputTokens };
             const trusted = agents.filter((p) => !detector.suspects(p));
-            node.broadcast("answer", mine, mine.tokens, trusted);
+            node.broadcast("answer", mine, mine.tokens, trusted, true);
             yield* until(() => complete(k, round), options.round_timeout_s);
             const heard = (inbox.get(key(k, round)) ?? []).filter((h) => h !== undefined);
             inbox.delete(key(k, round));
@@ -152,7 +152,7 @@ export const debate: ProtocolModule<typeof schema> = {
             rt.counters.rounds += Math.max(0, round - roundsRun[k]);
             roundsRun[k] = Math.max(roundsRun[k], round);
           }
-          node.send(coordinator, "final", { item: k, answer }, r.outputTokens);
+          node.sendReliably(coordinator, "final", { item: k, answer }, r.outputTokens);
         }
         item = items.length;
         detector.stop();

@@ -155,7 +155,7 @@ class LeaderWorker implements Protocol {
   }
 
   private assign(s: number, cleared: boolean): void {
-    this.leader.send(this.holder[s], "assign", { subtask: s, cleared }, CONTROL_TOKENS);
+    this.leader.sendReliably(this.holder[s], "assign", { subtask: s, cleared }, CONTROL_TOKENS);
   }
 
   private startRound(): void {
@@ -249,7 +249,7 @@ class LeaderWorker implements Protocol {
     this.rt.history.decide(s, this.leader.name, answer, this.rt.now);
     for (const d of this.work.done(s)) {
       if (this.preassigned && !this.synchronous)
-        this.leader.send(this.holder[d], "go", { subtask: d }, CONTROL_TOKENS);
+        this.leader.sendReliably(this.holder[d], "go", { subtask: d }, CONTROL_TOKENS);
     }
     if (this.work.finished) this.desk.integrate(this.resultTokens, this.options.integrate_tokens);
   }

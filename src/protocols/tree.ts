@@ -160,7 +160,7 @@ function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
   let resultTokens = 0;
 
   const send = (x: number, to: number, kind: "done" | "dep", payload: Done) =>
-    nodes[x].send(nodes[to], kind, payload, CONTROL_TOKENS);
+    nodes[x].sendReliably(nodes[to], kind, payload, CONTROL_TOKENS);
   const on = <K extends keyof Msgs & string>(x: number, kind: K, h: Handler<Msgs[K], Msgs>) =>
     nodes[x].on(kind, once(h));
 
@@ -178,7 +178,7 @@ function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
     const l = leader(x);
     split(l, chunks[x]).forEach((part, k) => {
       const tokens = Math.max(CONTROL_TOKENS, options.plan_tokens_per_subtask * part.length);
-      nodes[x].send(nodes[l.children[k]], "chunk", { subtasks: part }, tokens);
+      nodes[x].sendReliably(nodes[l.children[k]], "chunk", { subtasks: part }, tokens);
     });
   }
 

@@ -25,6 +25,8 @@ export interface NodeHost {
   nodeNamed(name: string): Node | undefined;
   /** The team members, in index order. */
   readonly members: readonly Node[];
+  /** Resend interval of `sendReliably` (the timeout detector's timeout_s), or null: plain sends. */
+  readonly retransmitS: number | null;
   /** Called after a node crashed (every timer, call and process of it already stopped). */
   crashed(node: Node): void;
   /** Called after a node recovered, to restart it from its durable state. */
@@ -51,9 +53,16 @@ class Envelope {
   constructor(
     readonly rpc: number,
     readonly body: unknown,
-    readonly reply: boolean,
+    readonly role: "request" | "reply" | "reliable",
   ) {}
 }
+
+/** The message kind of the runtime's acknowledgements of `sendReliably`. */
+const ACK = "ack";
+/** Size in tokens of an acknowledgement. */
+const ACK_TOKENS = 4;
+/** Copies of a reliable message sent at most (the first and the resends). */
+const MAX_COPIES = 20;
 
 interface Waiter {
   resume: (value: unknown) => void;
@@ -83,6 +92,8 @@ export class Node<M extends Messages = Messages> {
   private up = true;
   // Bumped by every crash: callbacks of calls made before it are dropped.
   private epoch = 0;
+  // Reliable messages already handled, by sender (volatile: lost in a crash, like the handling).
+  private readonly seen = new Map<Node, Set<number>>();
   /** Receives heartbeats (set by a timeout failure detector watching this node). */
   heartbeatSink: ((from: Node) => void) | null = null;
 
@@ -137,8 +148,41 @@ export class Node<M extends Messages = Messages> {
     payload: M[K],
     tokens = 0,
     to: readonly Node<M>[] = this.host.members as readonly Node<M>[],
+    reliably = false,
   ): void {
-    for (const peer of to) if (peer !== this) this.send(peer, kind, payload, tokens);
+    for (const peer of to) {
+      if (peer === this) continue;
+      if (reliably) this.sendReliably(peer, kind, payload, tokens);
+      else this.send(peer, kind, payload, tokens);
+    }
+  }
+
+  /**
+   * Sends so that the message arrives, once. Under a timeout failure detector
+   * (where protocols must not lose work to message loss) it is resent every
+   * `timeout_s` until the receiver acknowledges it (at most 20 copies), and the
+   * receiver handles only the first copy; under the perfect detector it is a
+   * plain `send` (that model's documented semantics: a lost message is lost).
+   */
+  sendReliably<K extends keyof M & string>(to: Node<M>, kind: K, payload: M[K], tokens = 0): void {
+    const every = this.host.retransmitS;
+    if (every === null || to === this) {
+      this.send(to, kind, payload, tokens);
+      return;
+    }
+    if (!this.up) return;
+    const id = this.nextRpc++;
+    const copy = new Envelope(id, payload, "reliable");
+    let copies = 1;
+    const timer = this.every(every, () => {
+      if (++copies >= MAX_COPIES) timer.cancel();
+      this.host.net.send(this.name, to.name, kind, copy, tokens);
+    });
+    this.rpcs.set(id, () => {
+      timer.cancel();
+      this.rpcs.delete(id);
+    });
+    this.host.net.send(this.name, to.name, kind, copy, tokens);
   }
 
   /** Sends a request; `onReply` gets the payload of the reply (of kind `replyKind`), or null after `timeoutS` without one. */
@@ -163,7 +207,7 @@ export class Node<M extends Messages = Messages> {
       this.rpcs.delete(id);
       onReply(reply as M[R]);
     });
-    this.host.net.send(this.name, to.name, kind, new Envelope(id, payload, false), tokens);
+    this.host.net.send(this.name, to.name, kind, new Envelope(id, payload, "request"), tokens);
   }
 
   /** Answers request `rpc` (from a handler's third argument) with a message of `kind`. */
@@ -175,7 +219,7 @@ export class Node<M extends Messages = Messages> {
     tokens = 0,
   ): void {
     if (!this.up) return;
-    this.host.net.send(this.name, to.name, kind, new Envelope(rpc, payload, true), tokens);
+    this.host.net.send(this.name, to.name, kind, new Envelope(rpc, payload, "reply"), tokens);
   }
 
   /** Runs `fn` after `dt` seconds unless the node crashes first. */
@@ -325,6 +369,7 @@ export class Node<M extends Messages = Messages> {
     this.mailbox.clear();
     this.waiters.clear();
     this.rpcs.clear();
+    this.seen.clear();
     this.host.net.setUp(this.name, false);
     this.host.crashed(this);
   }
@@ -352,13 +397,27 @@ export class Node<M extends Messages = Messages> {
     if (from === undefined) return;
     const payload = msg.payload;
     if (payload instanceof Envelope) {
-      if (payload.reply) this.rpcs.get(payload.rpc)?.(payload.body, msg.kind);
-      else this.dispatch(msg.kind, payload.body, from, payload.rpc);
+      if (payload.role === "reply") this.rpcs.get(payload.rpc)?.(payload.body, msg.kind);
+      else if (payload.role === "request") this.dispatch(msg.kind, payload.body, from, payload.rpc);
+      else this.receiveReliably(msg.kind, payload, from);
     } else if (msg.kind === HEARTBEAT) {
       this.heartbeatSink?.(from);
     } else {
       this.dispatch(msg.kind, payload, from, 0);
     }
+  }
+
+  // Acknowledges every copy (an earlier acknowledgement may have been lost), handles the first.
+  private receiveReliably(kind: string, env: Envelope, from: Node): void {
+    this.host.net.send(this.name, from.name, ACK, new Envelope(env.rpc, null, "reply"), ACK_TOKENS);
+    let seen = this.seen.get(from);
+    if (seen === undefined) {
+      seen = new Set();
+      this.seen.set(from, seen);
+    }
+    if (seen.has(env.rpc)) return;
+    seen.add(env.rpc);
+    this.dispatch(kind, env.body, from, 0);
   }
 
   private dispatch(kind: string, payload: unknown, from: Node, rpc: number): void {

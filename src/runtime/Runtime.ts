@@ -145,6 +145,11 @@ export class Runtime implements NodeHost {
     return this.byName.get(name);
   }
 
+  /** @internal */
+  get retransmitS(): number | null {
+    return this.failureDetector === "perfect" ? null : this.failureDetector.timeout_s;
+  }
+
   /** Current simulated time. */
   get now(): number {
     return this.sim.now;

@@ -177,7 +177,7 @@ export class WorkDispatcher {
   give(w: Node<WorkMessages>, s: number): void {
     this.running.set(w, s);
     this.status[s] = RUNNING;
-    this.leader.send(w, "assign", { subtask: s, cleared: true }, CONTROL_TOKENS);
+    this.leader.sendReliably(w, "assign", { subtask: s, cleared: true }, CONTROL_TOKENS);
   }
 
   /**

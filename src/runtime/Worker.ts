@@ -63,7 +63,7 @@ export class Worker {
           this.busy = false;
           if (!o.ok) return;
           const result = { subtask: s, correct: o.correct, tokens: o.outputTokens };
-          this.node.send(this.leader, "result", result, o.outputTokens);
+          this.node.sendReliably(this.leader, "result", result, o.outputTokens);
           this.next();
         },
         { extraInputTokens: CONTROL_TOKENS },
