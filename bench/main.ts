@@ -1,7 +1,7 @@
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { Command } from "commander";
 import { packageRoot } from "../src/scenario/packageRoot.js";
-import { pbft100, pingPongNetwork, pingPongRuntime } from "./messages.js";
 import { type PholdConfig, type PholdResult, pholdBaseline, pholdKernel } from "./phold.js";
 import { sweepBench } from "./sweepBench.js";
 
@@ -81,46 +81,47 @@ program
 program
   .command("messages")
   .description(
-    "messages/s through the runtime's nodes vs straight on the network (ping-pong), PBFT with 100 agents, and the kernel's PHOLD, in one run",
+    "messages/s through the runtime's nodes vs straight on the network and vs the pre-runtime protocol style (ping-pong), PBFT with 100 agents, and the kernel's PHOLD; each measurement in a fresh process",
   )
   .option("--json", "print JSON only")
   .option("--messages <n>", "deliveries per ping-pong run", "1000000")
   .option("--pairs <n>", "ping-pong pairs in flight at once", "50")
   .option("--reps <n>", "timed repetitions of each (median reported)", "5")
   .action((flags: { json?: boolean; messages: string; pairs: string; reps: string }) => {
-    const pairs = Number(flags.pairs);
-    const messages = Number(flags.messages);
-    const reps = Number(flags.reps);
-    // Warm up so the JIT has compiled both paths before timing.
-    pingPongRuntime(pairs, messages / 5);
-    pingPongNetwork(pairs, messages / 5);
-    const runtime: number[] = [];
-    const network: number[] = [];
-    for (let r = 0; r < reps; r++) {
-      const a = pingPongRuntime(pairs, messages);
-      const b = pingPongNetwork(pairs, messages);
-      runtime.push(a.delivered / a.seconds);
-      network.push(b.delivered / b.seconds);
-    }
-    const pbft = pbft100();
+    const child = join(import.meta.dirname, "messagesChild.js");
+    const measure = (variant: string): { delivered: number; seconds: number } =>
+      JSON.parse(
+        execFileSync(process.execPath, [child, variant, flags.pairs, flags.messages], {
+          encoding: "utf8",
+        }),
+      );
+    const rate = (r: { delivered: number; seconds: number }) => r.delivered / r.seconds;
+    const rates: Record<string, number[]> = { runtime: [], network: [], "protocol-style": [] };
+    // Interleaved, so that machine noise hits every variant alike.
+    for (let r = 0; r < Number(flags.reps); r++)
+      for (const v of Object.keys(rates)) rates[v].push(rate(measure(v)));
+    const pbft = measure("pbft100");
     const cfg: PholdConfig = { lps: 1000, eventsPerLp: 10, events: 2_000_000, seed: 1 };
     pholdKernel({ ...cfg, events: 200_000 });
     const kernel: number[] = [];
-    for (let r = 0; r < reps; r++) {
+    for (let r = 0; r < Number(flags.reps); r++) {
       const t = timeIt(() => pholdKernel(cfg));
       kernel.push(t.result.events / t.seconds);
     }
+    const runtime = median(rates.runtime);
     const out = {
       benchmark: "messages",
-      pairs,
-      messages,
-      reps,
-      messages_per_s: Math.round(median(runtime)),
-      network_messages_per_s: Math.round(median(network)),
-      ratio: Number((median(runtime) / median(network)).toFixed(3)),
+      pairs: Number(flags.pairs),
+      messages: Number(flags.messages),
+      reps: Number(flags.reps),
+      messages_per_s: Math.round(runtime),
+      network_messages_per_s: Math.round(median(rates.network)),
+      protocol_style_messages_per_s: Math.round(median(rates["protocol-style"])),
+      ratio_to_network: Number((runtime / median(rates.network)).toFixed(3)),
+      ratio_to_protocol_style: Number((runtime / median(rates["protocol-style"])).toFixed(3)),
       pbft100_messages: pbft.delivered,
       pbft100_seconds: Number(pbft.seconds.toFixed(2)),
-      pbft100_messages_per_s: Math.round(pbft.delivered / pbft.seconds),
+      pbft100_messages_per_s: Math.round(rate(pbft)),
       kernel_events_per_s: Math.round(median(kernel)),
       node: process.version,
     };

@@ -51,6 +51,37 @@ export function pingPongNetwork(pairs: number, messages: number): MessageRun {
   });
 }
 
+/**
+ * The same ping-pongs written the way protocols were before the runtime: one
+ * network handler per node that switches on the message kind, casts the payload
+ * and parses the sender's index out of its name.
+ */
+export function pingPongProtocolStyle(pairs: number, messages: number): MessageRun {
+  const sim = new Simulation();
+  const net = new Network(sim, new Rng(1), NET, NO_TRACE);
+  const names = Array.from({ length: 2 * pairs }, (_, i) => `agent-${i}`);
+  let left = messages;
+  for (const name of names) {
+    net.register(name, (m) => {
+      const from = Number(m.from.slice("agent-".length));
+      switch (m.kind) {
+        case "ping":
+        case "pong": {
+          const payload = m.payload as { n: number };
+          if (left-- > 0)
+            net.send(name, names[from], m.kind === "ping" ? "pong" : "ping", payload, 1);
+          break;
+        }
+      }
+    });
+  }
+  return timed(() => {
+    for (let p = 0; p < pairs; p++) net.send(names[2 * p], names[2 * p + 1], "ping", { n: p }, 1);
+    sim.run();
+    return net.stats.delivered;
+  });
+}
+
 type PingPong = { ping: { n: number }; pong: { n: number } };
 
 /** The same ping-pongs through the runtime's nodes (typed handlers, `send`). */

@@ -1,0 +1,25 @@
+// One measurement of the messages benchmark in a process of its own, so that the
+// variants share neither a JIT's type feedback nor a heap:
+// `node messagesChild.js <variant> <pairs> <messages>` prints {delivered, seconds}.
+import {
+  type MessageRun,
+  pbft100,
+  pingPongNetwork,
+  pingPongProtocolStyle,
+  pingPongRuntime,
+} from "./messages.js";
+
+const [variant, pairs, messages] = process.argv.slice(2);
+const p = Number(pairs);
+const m = Number(messages);
+const variants: Record<string, () => MessageRun> = {
+  runtime: () => pingPongRuntime(p, m),
+  network: () => pingPongNetwork(p, m),
+  "protocol-style": () => pingPongProtocolStyle(p, m),
+  pbft100,
+};
+const run = variants[variant];
+if (run === undefined) throw new Error(`unknown variant ${variant}`);
+// The ping-pongs run twice and report the second (the JIT has compiled the path by then).
+if (variant !== "pbft100") run();
+process.stdout.write(`${JSON.stringify(run())}\n`);
