@@ -104,7 +104,6 @@ export class MockLLM {
   /** A Byzantine "always-wrong" agent: every answer it gives is wrong. */
   alwaysWrong = false;
   private readonly pending = new Set<Pending>();
-  private readonly crashListeners: ((agent: MockLLM) => void)[] = [];
   crashes = 0;
 
   constructor(
@@ -143,11 +142,6 @@ export class MockLLM {
     return this.alive;
   }
 
-  /** Registers a callback run when this agent crashes (a perfect failure detector). */
-  onCrash(listener: (agent: MockLLM) => void): void {
-    this.crashListeners.push(listener);
-  }
-
   /** Crashes the agent: calls in flight fail with "crashed"; new calls fail at once. */
   crash(): void {
     if (!this.alive) return;
@@ -160,7 +154,6 @@ export class MockLLM {
       if (p.event !== null) this.sim.cancel(p.event);
       this.fail(p, "crashed");
     }
-    for (const listener of this.crashListeners) listener(this);
   }
 
   /** Brings a crashed agent back (its earlier calls stay failed). */

@@ -99,7 +99,6 @@ export class Runtime implements NodeHost {
   private readonly byName = new Map<string, Node>();
   private readonly perfect: PerfectDetector[] = [];
   private readonly timeouts: TimeoutDetector[] = [];
-  private readonly crashListeners: ((node: Node) => void)[] = [];
   private protocol: Protocol | null = null;
 
   constructor(parts: RuntimeParts) {
@@ -202,11 +201,6 @@ export class Runtime implements NodeHost {
     return d;
   }
 
-  /** Calls `listener` after any node crashes (for the harness, not for protocols: use a detector). */
-  onCrash(listener: (node: Node) => void): void {
-    this.crashListeners.push(listener);
-  }
-
   /** Starts `protocol`; its `recover` restarts nodes after a recovery. */
   start(protocol: Protocol): void {
     this.protocol = protocol;
@@ -217,7 +211,6 @@ export class Runtime implements NodeHost {
   crashed(node: Node): void {
     for (const d of this.perfect) d.notify(node, false);
     for (const d of this.timeouts) d.notify(node, false);
-    for (const l of this.crashListeners) l(node);
   }
 
   /** @internal */
