@@ -274,13 +274,7 @@ export class MockLLM {
     const prof = this.profile;
     const outTok =
       req.outputTokens ?? Math.max(1, Math.round(sample(this.tokenRng, prof.tokens.output)));
-    // latency = TTFT + output / decode speed (+ input / prefill speed)
-    let latency =
-      Math.max(0, sample(this.latencyRng, prof.latency.ttft)) +
-      outTok / sample(this.latencyRng, prof.latency.decode_tokens_per_s);
-    if (prof.latency.prefill_tokens_per_s !== undefined) {
-      latency += req.inputTokens / sample(this.latencyRng, prof.latency.prefill_tokens_per_s);
-    }
+    let latency = this.baseLatency(outTok, req.inputTokens);
     const st = prof.failures.straggler;
     // One uniform and one multiplier draw per call whether or not it straggles.
     const isStraggler = this.latencyRng.next() < st.probability;
@@ -337,6 +331,26 @@ export class MockLLM {
         straggler: isStraggler,
       });
     });
+  }
+
+  // One call's latency before stragglers and slowdowns: the profile's whole-call
+  // distribution when it has one, else TTFT + output / decode speed (+ input /
+  // prefill speed), drawn in that order.
+  private baseLatency(outTok: number, inputTokens: number): number {
+    const l = this.profile.latency;
+    if (l.call !== undefined) return Math.max(0, sample(this.latencyRng, l.call));
+    if (l.ttft === undefined || l.decode_tokens_per_s === undefined) {
+      throw new Error(
+        `profile ${this.profile.name}: latency needs call, or ttft and decode_tokens_per_s`,
+      );
+    }
+    let latency =
+      Math.max(0, sample(this.latencyRng, l.ttft)) +
+      outTok / sample(this.latencyRng, l.decode_tokens_per_s);
+    if (l.prefill_tokens_per_s !== undefined) {
+      latency += inputTokens / sample(this.latencyRng, l.prefill_tokens_per_s);
+    }
+    return latency;
   }
 
   private fail(p: Pending, error: CallError): void {

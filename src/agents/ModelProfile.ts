@@ -32,15 +32,41 @@ export const ModelProfileSchema = z.strictObject({
     output_per_mtok: z.number().nonnegative(),
     source,
   }),
-  latency: z.strictObject({
-    /** Time to first token. */
-    ttft: distributionSchema("_s"),
-    /** Output (decode) speed, tokens per second. */
-    decode_tokens_per_s: distributionSchema(""),
-    /** Input (prefill) speed, tokens per second; omit to fold prefill into ttft. */
-    prefill_tokens_per_s: distributionSchema("").optional(),
-    source,
-  }),
+  latency: z
+    .strictObject({
+      /** Time to first token (required unless `call` is given). */
+      ttft: distributionSchema("_s").optional(),
+      /** Output (decode) speed, tokens per second (required unless `call` is given). */
+      decode_tokens_per_s: distributionSchema("").optional(),
+      /** Input (prefill) speed, tokens per second; omit to fold prefill into ttft. */
+      prefill_tokens_per_s: distributionSchema("").optional(),
+      /**
+       * The whole call's latency, fitted to traces (`teamsim calibrate`); replaces
+       * ttft + output / decode (+ input / prefill), so those are then not given.
+       */
+      call: distributionSchema("_s").optional(),
+      source,
+    })
+    .superRefine((l, ctx) => {
+      const parts = ["ttft", "decode_tokens_per_s", "prefill_tokens_per_s"] as const;
+      if (l.call !== undefined) {
+        for (const f of parts)
+          if (l[f] !== undefined)
+            ctx.addIssue({
+              code: "custom",
+              path: [f],
+              message: `no ${f} when call is given (the whole-call latency replaces ttft + output / decode + input / prefill)`,
+            });
+        return;
+      }
+      for (const f of ["ttft", "decode_tokens_per_s"] as const)
+        if (l[f] === undefined)
+          ctx.addIssue({
+            code: "custom",
+            path: [f],
+            message: `${f} (or a whole-call latency distribution in latency.call)`,
+          });
+    }),
   tokens: z.strictObject({
     /** Output tokens of one call (an answer with its reasoning). */
     output: distributionSchema(""),

@@ -1,6 +1,8 @@
 import betainc from "@stdlib/math-base-special-betainc";
+import stdlibDigamma from "@stdlib/math-base-special-digamma";
 import stdlibErfc from "@stdlib/math-base-special-erfc";
 import gammainc from "@stdlib/math-base-special-gammainc";
+import gammaln from "@stdlib/math-base-special-gammaln";
 
 // Special functions and quadrature shared by the laws. Pure numerics, no simulator.
 
@@ -34,6 +36,35 @@ export function gammaPQ(a: number, x: number): { p: number; q: number } {
   if (x <= 0) return { p: 0, q: 1 };
   if (!Number.isFinite(x)) return { p: 1, q: 0 };
   return { p: gammainc(x, a, true, false), q: gammainc(x, a, true, true) };
+}
+
+/** ln Γ(x) (stdlib). */
+export function lnGamma(x: number): number {
+  return gammaln(x);
+}
+
+/** The digamma function ψ(x) = d/dx ln Γ(x) (stdlib). */
+export function digamma(x: number): number {
+  return stdlibDigamma(x);
+}
+
+/**
+ * The trigamma function ψ'(x) for x > 0: the recurrence ψ'(x) = ψ'(x + 1) + 1/x²
+ * up to x >= 10, then the asymptotic series 1/x + 1/(2x²) + Σ B_2k / x^(2k+1)
+ * (relative error below 1e-13 there).
+ */
+export function trigamma(x: number): number {
+  if (!(x > 0)) return Number.NaN;
+  let acc = 0;
+  while (x < 10) {
+    acc += 1 / (x * x);
+    x += 1;
+  }
+  const r = 1 / x;
+  const r2 = r * r;
+  // Bernoulli numbers B2..B10: 1/6, -1/30, 1/42, -1/30, 5/66.
+  const series = r2 * (1 / 6 + r2 * (-1 / 30 + r2 * (1 / 42 + r2 * (-1 / 30 + r2 * (5 / 66)))));
+  return acc + r + r2 / 2 + r * series;
 }
 
 /** erfc(x), accurate in both tails (stdlib). */

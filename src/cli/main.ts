@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { InputError } from "../core/InputError.js";
 import { packageVersion } from "../scenario/packageVersion.js";
+import { registerCalibrateCommand } from "./calibrateCommand.js";
 import { registerCompareCommand } from "./compareCommand.js";
 import { registerCurveCommand } from "./curveCommand.js";
 import { registerFitCommand } from "./fitCommand.js";
@@ -10,6 +11,7 @@ import { registerModelsCommand } from "./modelsCommand.js";
 import { registerPlotCommand } from "./plotCommand.js";
 import { registerProtocolsCommand } from "./protocolsCommand.js";
 import { registerRecommendCommand } from "./recommendCommand.js";
+import { registerReplicateCommand } from "./replicateCommand.js";
 import { registerRunCommand } from "./runCommand.js";
 import { registerSchemaCommand } from "./schemaCommand.js";
 import { registerSweepCommand } from "./sweepCommand.js";
@@ -36,8 +38,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerCurveCommand(program);
   registerLawsCommand(program);
   registerFitCommand(program);
+  registerCalibrateCommand(program);
   registerCompareCommand(program);
   registerRecommendCommand(program);
+  registerReplicateCommand(program);
   registerSweepCommand(program);
   registerMergeCommand(program);
   registerPlotCommand(program);

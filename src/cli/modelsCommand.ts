@@ -1,13 +1,25 @@
 import Table from "cli-table3";
 import type { Command } from "commander";
-import { distMean } from "../core/Distribution.js";
+import { meanCallLatency } from "../agents/meanCallLatency.js";
+import { type DistSpec, distMean } from "../core/Distribution.js";
 import { loadModelProfiles } from "../scenario/loadModelProfiles.js";
+
+// A profile with a whole-call latency has no TTFT or decode speed: shown as "-".
+function meanOf(spec: DistSpec | undefined): string {
+  return spec === undefined ? "-" : precision3(distMean(spec));
+}
+
+function precision3(v: number): string {
+  return Number.isFinite(v) ? v.toPrecision(3) : "-";
+}
 
 /** `teamsim models`: lists the model profiles and their key numbers. */
 export function registerModelsCommand(program: Command): void {
   program
     .command("models")
-    .description("list the model profiles in models/ with prices, speed, skill and failure rates")
+    .description(
+      "list the model profiles in models/ with prices, speed, mean call latency, skill and failure rates",
+    )
     .option("--json", "print the full profiles as JSON")
     .action((flags: { json?: boolean }) => {
       const profiles = [...loadModelProfiles().values()];
@@ -24,6 +36,7 @@ export function registerModelsCommand(program: Command): void {
           "mean TTFT s",
           "mean tok/s",
           "mean out tok",
+          "mean call s",
           "skill",
           "error rate",
         ],
@@ -35,9 +48,10 @@ export function registerModelsCommand(program: Command): void {
           p.provider,
           p.price.input_per_mtok,
           p.price.output_per_mtok,
-          distMean(p.latency.ttft).toPrecision(3),
-          distMean(p.latency.decode_tokens_per_s).toPrecision(3),
-          distMean(p.tokens.output).toPrecision(3),
+          meanOf(p.latency.ttft),
+          meanOf(p.latency.decode_tokens_per_s),
+          meanOf(p.tokens.output),
+          precision3(meanCallLatency(p)),
           p.skill.value,
           p.failures.transient_error_rate,
         ]);

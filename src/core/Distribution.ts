@@ -1,7 +1,7 @@
 import type { RandomStream } from "./Rng.js";
 
-/** A probability distribution in normalized (unit-free) form; see distributionSchema for the file syntax. */
-export type DistSpec =
+/** One distribution (any kind but a mixture), in normalized (unit-free) form. */
+export type SimpleDistSpec =
   | { dist: "fixed"; value: number }
   | { dist: "uniform"; min: number; max: number }
   | { dist: "normal"; mean: number; sd: number; min?: number }
@@ -10,6 +10,24 @@ export type DistSpec =
   | { dist: "gamma"; shape: number; scale: number }
   | { dist: "pareto"; scale: number; alpha: number }
   | { dist: "beta"; a: number; b: number };
+
+/** A component of a mixture: a distribution and its weight (the weights of a mixture sum to 1). */
+export type MixtureComponent = SimpleDistSpec & { weight: number };
+
+/** A probability distribution in normalized (unit-free) form; see distributionSchema for the file syntax. */
+export type DistSpec = SimpleDistSpec | { dist: "mixture"; components: MixtureComponent[] };
+
+// The component a uniform u in [0, 1) picks: the first whose cumulative weight exceeds u.
+function pickComponent(components: readonly MixtureComponent[], u: number): MixtureComponent {
+  let total = 0;
+  for (const c of components) total += c.weight;
+  let r = u * total;
+  for (const c of components) {
+    r -= c.weight;
+    if (r < 0) return c;
+  }
+  return components[components.length - 1];
+}
 
 /** Draws one value of `spec` from `stream`. */
 export function sample(stream: RandomStream, spec: DistSpec): number {
@@ -32,6 +50,9 @@ export function sample(stream: RandomStream, spec: DistSpec): number {
       return stream.pareto(spec.scale, spec.alpha);
     case "beta":
       return stream.beta(spec.a, spec.b);
+    case "mixture":
+      // One uniform picks the component, which then draws from the same stream.
+      return sample(stream, pickComponent(spec.components, stream.next()));
   }
 }
 
@@ -57,6 +78,11 @@ export function distMean(spec: DistSpec): number {
         : Number.POSITIVE_INFINITY;
     case "beta":
       return spec.a / (spec.a + spec.b);
+    case "mixture": {
+      let m = 0;
+      for (const c of spec.components) m += c.weight * distMean(c);
+      return m;
+    }
   }
 }
 
@@ -87,5 +113,43 @@ export function distVariance(spec: DistSpec): number {
       const { a, b } = spec;
       return (a * b) / ((a + b) ** 2 * (a + b + 1));
     }
+    case "mixture": {
+      // Law of total variance: E[Var | component] + Var[E | component].
+      const m = distMean(spec);
+      let v = 0;
+      for (const c of spec.components) v += c.weight * (distVariance(c) + (distMean(c) - m) ** 2);
+      return v;
+    }
+  }
+}
+
+/**
+ * E[1/X] of a positive `spec` (e.g. seconds per token of a decode speed): exact
+ * for fixed, uniform, lognormal, gamma (shape > 1), Pareto and mixtures of
+ * those; NaN where it is not finite or has no closed form here.
+ */
+export function distMeanReciprocal(spec: DistSpec): number {
+  switch (spec.dist) {
+    case "fixed":
+      return spec.value > 0 ? 1 / spec.value : Number.NaN;
+    case "uniform":
+      if (spec.min <= 0) return Number.NaN;
+      return spec.max === spec.min
+        ? 1 / spec.min
+        : Math.log(spec.max / spec.min) / (spec.max - spec.min);
+    case "lognormal":
+      // E[exp(-N(mu, s^2))] = exp(-mu + s^2/2)
+      return Math.exp((spec.sigma * spec.sigma) / 2) / spec.median;
+    case "gamma":
+      return spec.shape > 1 ? 1 / (spec.scale * (spec.shape - 1)) : Number.NaN;
+    case "pareto":
+      return spec.alpha / ((spec.alpha + 1) * spec.scale);
+    case "mixture": {
+      let m = 0;
+      for (const c of spec.components) m += c.weight * distMeanReciprocal(c);
+      return m;
+    }
+    default:
+      return Number.NaN;
   }
 }

@@ -7,8 +7,10 @@ import {
   ChainTaskSchema,
   ForkJoinTaskSchema,
   LayeredTaskSchema,
+  PaperSuiteTaskSchema,
   WorkgraphTaskSchema,
 } from "../tasks/workGraphSchema.js";
+import { expandPaperSuite } from "./expandPaperSuite.js";
 
 const prob = z.number().min(0).max(1);
 
@@ -89,8 +91,10 @@ export function scenarioSchema(models: readonly string[]) {
             ChainTaskSchema,
             ForkJoinTaskSchema,
             LayeredTaskSchema,
+            PaperSuiteTaskSchema,
           ]),
         )
+        .transform(expandPaperSuite)
         .prefault({ kind: "questions" }),
       network: NetworkSchema.prefault({}),
       faults: z.array(FaultSchema).default([]),

@@ -107,6 +107,19 @@ export const LayeredTaskSchema = z.strictObject({
   ...common,
 });
 
+/**
+ * `paper-suite`: one of the paper's nine dependency graphs (Mieczkowski et al.
+ * 2026: suites mathutilities, dataanalysis and svgutils, each at p = 0.2, 0.5
+ * and 0.9; 20 subtasks of one file each), from the project's copy of its
+ * tasks.json. The scenario loader turns it into an explicit `workgraph`.
+ */
+export const PaperSuiteTaskSchema = z.strictObject({
+  kind: z.literal("paper-suite"),
+  suite: z.string().min(1).default("mathutilities"),
+  p: prob.default(0.9),
+  ...common,
+});
+
 /** Any work-graph task. */
 export type WorkGraphTaskConfig =
   | z.output<typeof WorkgraphTaskSchema>

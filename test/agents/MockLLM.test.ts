@@ -188,6 +188,56 @@ describe("MockLLM", () => {
   });
 });
 
+describe("MockLLM with a whole-call latency (latency.call)", () => {
+  const callLatency = (call: unknown, failures: Record<string, unknown> = {}) =>
+    profile({ latency: { call, source: "test" } }, failures);
+
+  it("draws the call's latency from latency.call, whatever the tokens", () => {
+    const p = callLatency({ dist: "fixed", value_s: 4.2 });
+    expect(callOnce(p, 500).at).toBeCloseTo(4.2, 12);
+    const { result } = callOnce(p, 9000, { outputTokens: 5000 });
+    expect(result.latencyS).toBeCloseTo(4.2, 12);
+    expect(result.outputTokens).toBe(5000);
+  });
+
+  it("stragglers and slowdowns still multiply it", () => {
+    const p = callLatency(
+      { dist: "fixed", value_s: 2 },
+      { straggler: { probability: 1, multiplier: { dist: "fixed", value: 3 } } },
+    );
+    expect(callOnce(p).at).toBeCloseTo(6, 12);
+    const sim = new Simulation();
+    const agent = new MockLLM("agent-0", 0, p, sim, new Rng(1), NO_TRACE);
+    agent.setSlowdown({ dist: "fixed", value: 1.5 });
+    let at = -1;
+    agent.call({ inputTokens: 10 }, () => {
+      at = sim.now;
+    });
+    sim.run();
+    expect(at).toBeCloseTo(9, 12);
+  });
+
+  it("samples a mixture through the agent's latency stream", () => {
+    const p = callLatency({
+      dist: "mixture",
+      components: [
+        { weight: 0.75, dist: "fixed", value_s: 1 },
+        { weight: 0.25, dist: "fixed", value_s: 30 },
+      ],
+    });
+    const sim = new Simulation();
+    const agent = new MockLLM("agent-0", 0, p, sim, new Rng(4), NO_TRACE);
+    const latencies: number[] = [];
+    for (let i = 0; i < 4000; i++)
+      agent.call({ inputTokens: 10 }, (r) => latencies.push(r.latencyS));
+    sim.run();
+    const slow = latencies.filter((x) => Math.abs(x - 30) < 1e-9).length / latencies.length;
+    expect(latencies.every((x) => Math.abs(x - 1) < 1e-9 || Math.abs(x - 30) < 1e-9)).toBe(true);
+    // Binomial standard error sqrt(0.25 * 0.75 / 4000) = 0.0068; 4 of them.
+    expect(Math.abs(slow - 0.25)).toBeLessThan(4 * 0.0068);
+  });
+});
+
 describe("correctProbability", () => {
   it("skill 0 leaves p unchanged and certain items stay certain", () => {
     expect(correctProbability(0.7, 0)).toBe(0.7);
