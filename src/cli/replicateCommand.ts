@@ -39,6 +39,7 @@ interface ReplicateFlags {
   leaveOneOut?: boolean;
   fitCoordination?: string;
   json?: boolean;
+  metrics?: boolean;
   output?: string;
   quiet?: boolean;
 }
@@ -81,7 +82,11 @@ export function registerReplicateCommand(program: Command): void {
     )
     .option(
       "--json",
-      "print an array of cells (model, mode, task_suite, p, n_agents, predicted_*, observed_*) and the fit metrics",
+      "print an array of cells: model, mode, task_suite, p, n_agents, predicted_speedup, predicted_success, predicted_tokens, observed_* where known, amdahl_speedup",
+    )
+    .option(
+      "--metrics",
+      "with --json: print the fit metrics of each model (teamsim and Amdahl alone) instead of the cells",
     )
     .option(
       "-o, --output <file>",
@@ -259,7 +264,7 @@ Examples:
       }
 
       if (flags.json) {
-        process.stdout.write(`${stableJson({ cells, metrics })}\n`);
+        process.stdout.write(`${stableJson(flags.metrics ? metrics : cells)}\n`);
       } else {
         process.stdout.write(formatReplication(cells, metrics));
       }

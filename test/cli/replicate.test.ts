@@ -49,10 +49,10 @@ describe("teamsim replicate paper", () => {
     );
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout);
+    const cells = JSON.parse(r.stdout);
     // 2 modes x 9 (suite, p) x 5 team sizes, for the one model asked for.
-    expect(doc.cells).toHaveLength(90);
-    for (const c of doc.cells) {
+    expect(cells).toHaveLength(90);
+    for (const c of cells) {
       expect(c.model).toBe("gemini-3-flash");
       expect(["preassigned", "decentralized"]).toContain(c.mode);
       for (const k of [
@@ -67,8 +67,22 @@ describe("teamsim replicate paper", () => {
       expect(c.observed_speedup !== undefined).toBe(observed);
       if (c.n_agents === 1) expect(c.predicted_speedup).toBe(1);
     }
-    expect(doc.metrics).toHaveLength(1);
-    expect(doc.metrics[0].teamsim.cells).toBe(2);
+    const metrics = JSON.parse(
+      teamsim(
+        "replicate",
+        "paper",
+        "--data",
+        dir,
+        "--replicates",
+        "5",
+        "--json",
+        "--metrics",
+        "--model",
+        "gemini-3-flash",
+      ).stdout,
+    );
+    expect(metrics).toHaveLength(1);
+    expect(metrics[0].teamsim.cells).toBe(2);
     // Same data, same seedless common random numbers: byte-identical again.
     const again = teamsim(
       "replicate",
@@ -121,14 +135,15 @@ describe("teamsim replicate paper", () => {
       "--replicates",
       "5",
       "--json",
+      "--metrics",
     );
     expect(loo.code).toBe(0);
     const doc = JSON.parse(loo.stdout);
-    expect(doc.metrics.map((m: { model: string }) => m.model)).toEqual([
+    expect(doc.map((m: { model: string }) => m.model)).toEqual([
       "claude-sonnet-4-6",
       "gemini-3-flash",
     ]);
-    expect(doc.metrics[0].coordination).toBe("fitted on gemini-3-flash");
+    expect(doc[0].coordination).toBe("fitted on gemini-3-flash");
   }, 120_000);
 
   it("rejects bad input with exit code 2 and one line", () => {

@@ -111,6 +111,22 @@ describe("simulatePaperRun", () => {
     expect(r.wall_clock_s).toBeCloseTo(2 + 11, 9);
   });
 
+  it("waits for the slowest call even when it is an idle agent's", () => {
+    // p = 0.2: a chain of 16, so after the first round one agent works and two
+    // idle agents make 10 edits each (12 s) while the worker writes one file (3 s).
+    const math02 = suites.find((s) => s.suite === "mathutilities" && s.p === 0.2)!;
+    const r = simulatePaperRun(
+      math02,
+      "decentralized",
+      3,
+      model(20, 0),
+      coord({ idle_edits: 10 }),
+      streams("e"),
+    );
+    expect(r.rounds).toBe(criticalPathLength(math02));
+    expect(r.wall_clock_s).toBeCloseTo(r.rounds * 12, 9);
+  });
+
   it("makes herding agents write the same subtasks (concurrent writes) and distinct pickers none", () => {
     const herd = simulatePaperRun(
       math09,
