@@ -51,6 +51,7 @@ describe.each(PAGES)("examples of %s", (page) => {
   cpSync(join(ROOT, "scenarios"), join(dir, "scenarios"), { recursive: true });
   // The paper's data, so examples can name it as a reader would from the repository root.
   cpSync(join(ROOT, "data"), join(dir, "data"), { recursive: true });
+  cpSync(join(ROOT, "models"), join(dir, "models"), { recursive: true });
   blocks.forEach((block, i) => {
     for (const ex of block) {
       if (ex.command.startsWith("npm ")) continue;

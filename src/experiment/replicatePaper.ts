@@ -2,7 +2,7 @@ import { amdahl } from "../analytic/amdahl.js";
 import { spearman } from "../analytic/spearman.js";
 import { median } from "../metrics/median.js";
 import type { CoordinationParams } from "../scenario/readCoordination.js";
-import type { PaperData } from "../scenario/readPaperData.js";
+import type { PaperData, PaperRun } from "../scenario/readPaperData.js";
 import type { PaperSuite } from "../tasks/PaperSuite.js";
 import type { ModelRows } from "./fitPaperModel.js";
 import { simulateCell } from "./fitPaperModel.js";
@@ -129,4 +129,37 @@ export function fitMetrics(
     team_faster_accuracy: used.length === 0 ? Number.NaN : right / used.length,
     median_abs_log_error: median(pred.map((p, i) => Math.abs(Math.log(p / obs[i])))),
   };
+}
+
+/**
+ * How well the data agrees with itself: the Spearman correlation, over cells
+ * with n >= 2, of the observed speedups computed from the even and from the
+ * odd repetitions (`rep`) separately. A ceiling for any prediction's Spearman.
+ */
+export function splitHalfSpearman(rows: ModelRows): number {
+  const a: number[] = [];
+  const b: number[] = [];
+  const cells = new Map<string, PaperRun[]>();
+  for (const r of rows.runs) {
+    const key = `${r.mode}|${r.task_suite}|${r.p}`;
+    const list = cells.get(key) ?? [];
+    list.push(r);
+    cells.set(key, list);
+  }
+  const half = (runs: readonly PaperRun[], n: number, parity: number) =>
+    median(runs.filter((r) => r.n_agents === n && r.rep % 2 === parity).map((r) => r.wall_clock_s));
+  for (const runs of cells.values()) {
+    const sizes = [...new Set(runs.map((r) => r.n_agents))]
+      .filter((n) => n >= 2)
+      .sort((x, y) => x - y);
+    for (const n of sizes) {
+      const even = half(runs, 1, 0) / half(runs, n, 0);
+      const odd = half(runs, 1, 1) / half(runs, n, 1);
+      if (Number.isFinite(even) && Number.isFinite(odd) && even > 0 && odd > 0) {
+        a.push(even);
+        b.push(odd);
+      }
+    }
+  }
+  return spearman(a, b);
 }
