@@ -177,8 +177,16 @@ Examples:
       const quiet = flags.quiet === true || flags.json === true;
 
       if (flags.fitCoordination !== undefined) {
-        const bar = stepProgress("fitting coordination", COORDINATION_GRID_SIZE, quiet);
-        const models = rows.map((r) => ({ params: fitPaperModel(r, suites, dataName), rows: r }));
+        const bar = stepProgress(
+          "fitting coordination",
+          rows.length + COORDINATION_GRID_SIZE,
+          quiet,
+        );
+        const models = rows.map((r) => {
+          const params = fitPaperModel(r, suites, dataName);
+          bar.tick(`fitted ${r.model}`);
+          return { params, rows: r };
+        });
         const coord = fitCoordination(models, suites, dataName, () => bar.tick());
         bar.stop();
         const text = `# Coordination parameters of the paper's LLM teams (see src/scenario/readCoordination.ts).\n# Regenerate: teamsim replicate paper --data ${flags.data} --fit-coordination ${flags.fitCoordination}\n${stringify(coord, { lineWidth: 100 })}`;
@@ -220,10 +228,14 @@ Examples:
         }
         const bar = stepProgress(
           "leave-one-out",
-          rows.length * (COORDINATION_GRID_SIZE + perModel),
+          rows.length * (1 + COORDINATION_GRID_SIZE + perModel),
           quiet,
         );
-        const fitted = rows.map((r) => ({ params: fitPaperModel(r, suites, dataName), rows: r }));
+        const fitted = rows.map((r) => {
+          const params = fitPaperModel(r, suites, dataName);
+          bar.tick(`fitted ${r.model}`);
+          return { params, rows: r };
+        });
         for (const held of fitted) {
           const others = fitted.filter((f) => f !== held);
           const coord = fitCoordination(others, suites, dataName, () => bar.tick());
@@ -241,13 +253,18 @@ Examples:
       } else {
         let coord: CoordinationParams;
         let coordName: string;
-        const fitted = rows.map((r) => ({ params: fitPaperModel(r, suites, dataName), rows: r }));
+        // One step per model fitted on its single-agent runs, per grid point, per cell.
         const steps =
-          rows.length * perModel + (flags.calibrateOn === "all" ? COORDINATION_GRID_SIZE : 0);
+          rows.length * (1 + perModel) + (flags.calibrateOn === "all" ? COORDINATION_GRID_SIZE : 0);
         const bar = stepProgress("replicate", steps, quiet);
+        const fitted = rows.map((r) => {
+          const params = fitPaperModel(r, suites, dataName);
+          bar.tick(`fitted ${r.model}`);
+          return { params, rows: r };
+        });
         if (flags.calibrateOn === "all") {
           coord = fitCoordination(fitted, suites, dataName, () => bar.tick());
-          coordName = `fitted on the team runs in ${flags.data}`;
+          coordName = `fitted on the team runs of ${rows.map((r) => r.model).join(", ")} in ${flags.data}`;
         } else {
           const file = flags.coordination ?? join(root, PAPER_COORDINATION);
           coord = readCoordination(file);
