@@ -20,7 +20,9 @@ export interface ModelRows {
 
 // The grids the per-mode batch size and test-failure rate are searched on.
 const BATCHES = [1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10, 12, 15, 20];
-const FAILS = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8];
+const FAILS = [
+  0, 0.01, 0.02, 0.035, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8,
+];
 const FIT_REPLICATES = 24;
 
 /**

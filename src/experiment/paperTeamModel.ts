@@ -19,9 +19,10 @@ export interface PaperModelParams {
   /** Probability that a subtask written in a call fails its tests and is redone next round, per mode and suite. */
   fail: Record<PaperMode, Record<string, number>>;
   /**
-   * Probability, per agent, that the test suite fails once every subtask is
+   * Probability, once per run, that the test suite fails when every subtask is
    * written, starting a fix loop: rounds of one small edit per agent, each
-   * ending the loop with probability 1 / loop_rounds. Per mode.
+   * ending the loop with probability 1 / loop_rounds. Per mode; in a team every
+   * other agent adds the coordination's `interference`.
    */
   loop_probability: Record<PaperMode, number>;
   /** Mean length of a fix loop in rounds, per mode. */
@@ -136,9 +137,9 @@ export function simulatePaperRun(
   const batch = model.batch[mode][suite.suite] ?? meanOf(model.batch[mode]);
   const pass = 1 - (model.fail[mode][suite.suite] ?? meanOf(model.fail[mode]));
   const perEdit = lat.per_edit_s[mode][suite.suite] ?? meanOf(lat.per_edit_s[mode]);
-  // Any agent's failing test run can start the fix loop, and every other agent's
-  // unfinished or changed files add to the chance (interference).
-  const loopP = 1 - (1 - model.loop_probability[mode]) ** n * (1 - coord.interference) ** (n - 1);
+  // The model's own chance of a fix loop, once per run, and every other agent's
+  // unfinished or changed files add to it (interference).
+  const loopP = 1 - (1 - model.loop_probability[mode]) * (1 - coord.interference) ** (n - 1);
   const loopExit = 1 / Math.max(1, model.loop_rounds[mode]);
   let looping = false;
   const inputScale = 1 + coord.context_per_agent * (n - 1);
