@@ -1,7 +1,5 @@
-import { readFileSync } from "node:fs";
-import { CsvError, parse } from "csv-parse/sync";
 import { InputError } from "../core/InputError.js";
-import { readTextFile } from "../scenario/readTextFile.js";
+import { readCsvRecords } from "../scenario/readCsvTable.js";
 
 /** Measurements read for a USL fit: which column held y, and the points. */
 export interface UslMeasurements {
@@ -15,30 +13,7 @@ export interface UslMeasurements {
  * is an InputError naming the file and line.
  */
 export function readUslCsv(file: string): UslMeasurements {
-  const text = readTextFile(file);
-  let rows: { record: string[]; info: { lines: number } }[];
-  try {
-    rows = parse(text, {
-      info: true,
-      trim: true,
-      skip_empty_lines: true,
-      comment: "#",
-    }) as unknown as { record: string[]; info: { lines: number } }[];
-  } catch (e) {
-    if (e instanceof CsvError) {
-      const line = (e as CsvError & { lines?: number }).lines;
-      const where = line === undefined ? file : `${file}:${line}`;
-      throw new InputError(
-        where,
-        "",
-        undefined,
-        undefined,
-        "valid CSV",
-        e.message.replace(/^Invalid /, "invalid "),
-      );
-    }
-    throw e;
-  }
+  const rows = readCsvRecords(file);
   if (rows.length === 0) {
     throw new InputError(
       file,

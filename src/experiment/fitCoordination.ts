@@ -2,7 +2,7 @@ import { median } from "../metrics/median.js";
 import type { CoordinationParams } from "../scenario/readCoordination.js";
 import type { PaperSuite } from "../tasks/PaperSuite.js";
 import type { ModelRows } from "./fitPaperModel.js";
-import { simulateCell } from "./fitPaperModel.js";
+import { ALONE, simulateCell } from "./fitPaperModel.js";
 import { PAPER_MODES, type PaperModelParams } from "./paperTeamModel.js";
 
 // The grid searched (a coarse grid on purpose: the data has five repetitions
@@ -58,7 +58,7 @@ export function fitCoordination(
         const obsBase = median(single.map((r) => r.wall_clock_s));
         const perCall1 = median(single.map((r) => r.input_tokens / Math.max(1, r.rounds)));
         const base = median(
-          simulateCell(suite, mode, 1, params, NONE, FIT_REPLICATES, `fit/${params.model}`).wall,
+          simulateCell(suite, mode, 1, params, ALONE, FIT_REPLICATES, `fit/${params.model}`).wall,
         );
         for (let n = 2; n <= 5; n++) {
           const here = runs.filter((r) => r.n_agents === n);
@@ -118,12 +118,3 @@ export function fitCoordination(
     source: `fitted on the team runs (n = 2..5) of ${models.map((m) => m.params.model).join(", ")} in ${dataName}: grid search over ${COORDINATION_GRID_SIZE} points, ${targets.length} cells, loss ${(best?.loss ?? 0).toFixed(3)} (mean |log speedup error| + share of wrong "team is faster")`,
   };
 }
-
-const NONE: CoordinationParams = {
-  herding: 0,
-  collision_break: 0,
-  idle_edits: 0,
-  interference: 0,
-  context_per_agent: 0,
-  source: "single agent",
-};

@@ -178,7 +178,7 @@ function fitLoop(
 }
 
 /** No coordination at all: what a single agent sees. */
-const ALONE: CoordinationParams = {
+export const ALONE: CoordinationParams = {
   herding: 0,
   collision_break: 0,
   idle_edits: 0,

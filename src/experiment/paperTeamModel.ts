@@ -1,6 +1,6 @@
 import type { RandomStream } from "../core/Rng.js";
 import type { CoordinationParams } from "../scenario/readCoordination.js";
-import { type PaperSuite, preassign, topologicalOrder } from "../tasks/PaperSuite.js";
+import { type PaperSuite, paperOrder, preassign } from "../tasks/PaperSuite.js";
 
 /** The paper's two ways of dividing the work among a team. */
 export type PaperMode = "preassigned" | "decentralized";
@@ -87,7 +87,7 @@ const orders = new WeakMap<PaperSuite, number[]>();
 const owners = new WeakMap<PaperSuite, number[][]>();
 function orderOf(suite: PaperSuite): number[] {
   let order = orders.get(suite);
-  if (order === undefined) orders.set(suite, (order = topologicalOrder(suite)));
+  if (order === undefined) orders.set(suite, (order = paperOrder(suite)));
   return order;
 }
 function ownersOf(suite: PaperSuite, n: number): number[] {

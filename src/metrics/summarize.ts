@@ -1,4 +1,5 @@
 import tQuantile from "@stdlib/stats-base-dists-t-quantile";
+import { sampleQuantile } from "../analytic/sampleQuantile.js";
 
 /** Summary statistics of one metric over replicates (or over pooled calls). */
 export interface MetricSummary {
@@ -13,19 +14,8 @@ export interface MetricSummary {
   ci95?: [number, number];
 }
 
-/**
- * Quantile of sorted values by linear interpolation between order statistics
- * (Hyndman & Fan 1996, type 7: the default of R and numpy). Written here rather
- * than imported: mathjs, the obvious library, costs ~1 s of CLI start-up to import.
- */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return Number.NaN;
-  const h = (n - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
+/** Quantile of sorted values, type 7 (the one implementation: analytic/sampleQuantile). */
+export const quantileSorted = sampleQuantile;
 
 /** Mean, sample sd, median, p95, range and t-based 95% CI of the mean of `values` (NaNs left out). */
 export function summarize(values: ArrayLike<number>): MetricSummary {

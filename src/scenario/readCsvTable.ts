@@ -11,23 +11,26 @@ export interface CsvRow {
   line: number;
 }
 
+/** One parsed CSV record and the line it ends on. */
+export interface CsvRecord {
+  record: string[];
+  info: { lines: number };
+}
+
 /**
- * Reads a CSV file with a header line and checks that it has every column in
- * `columns` (others are ignored; `#` starts a comment). Cells are converted to
- * the column's kind; every problem is an InputError naming the file, line and
- * column. An empty file or a header without data rows is an error.
+ * Parses a CSV file into records with their line numbers (`#` starts a
+ * comment, blank lines are skipped, cells are trimmed); a syntax error is an
+ * InputError naming the file and line.
  */
-export function readCsvTable(file: string, columns: Record<string, ColumnKind>): CsvRow[] {
+export function readCsvRecords(file: string): CsvRecord[] {
   const text = readTextFile(file);
-  let rows: { record: string[]; info: { lines: number } }[];
   try {
-    rows = parse(text, {
+    return parse(text, {
       info: true,
       trim: true,
       skip_empty_lines: true,
       comment: "#",
-      relax_column_count: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
+    }) as unknown as CsvRecord[];
   } catch (e) {
     if (e instanceof CsvError) {
       const line = (e as CsvError & { lines?: number }).lines;
@@ -42,6 +45,16 @@ export function readCsvTable(file: string, columns: Record<string, ColumnKind>):
     }
     throw e;
   }
+}
+
+/**
+ * Reads a CSV file with a header line and checks that it has every column in
+ * `columns` (others are ignored; `#` starts a comment). Cells are converted to
+ * the column's kind; every problem is an InputError naming the file, line and
+ * column. An empty file or a header without data rows is an error.
+ */
+export function readCsvTable(file: string, columns: Record<string, ColumnKind>): CsvRow[] {
+  const rows = readCsvRecords(file);
   const wanted = Object.keys(columns);
   if (rows.length === 0) {
     throw new InputError(

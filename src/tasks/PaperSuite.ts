@@ -1,3 +1,5 @@
+import { topologicalOrder } from "./topologicalOrder.js";
+
 /**
  * One of the paper's task suites at one parallelizable fraction p (Mieczkowski
  * et al. 2026, tasks.json): subtasks in a fixed order, each writing its files
@@ -13,28 +15,14 @@ export interface PaperSuite {
 }
 
 /** The subtasks of a suite in topological order, lowest index first among the ready ones. */
-export function topologicalOrder(suite: PaperSuite): number[] {
-  const m = suite.deps.length;
-  const indegree = suite.deps.map((d) => d.length);
-  const dependents: number[][] = Array.from({ length: m }, () => []);
-  suite.deps.forEach((ds, k) => {
-    for (const d of ds) dependents[d].push(k);
-  });
-  const ready = indegree.flatMap((d, i) => (d === 0 ? [i] : []));
-  const order: number[] = [];
-  while (ready.length > 0) {
-    ready.sort((a, b) => b - a);
-    const i = ready.pop() as number;
-    order.push(i);
-    for (const k of dependents[i]) if (--indegree[k] === 0) ready.push(k);
-  }
-  return order;
+export function paperOrder(suite: PaperSuite): number[] {
+  return topologicalOrder(suite.deps);
 }
 
 /** Number of subtasks on the longest dependency path. */
 export function criticalPathLength(suite: PaperSuite): number {
   const length = new Array<number>(suite.deps.length).fill(0);
-  for (const k of topologicalOrder(suite)) {
+  for (const k of paperOrder(suite)) {
     length[k] = 1 + Math.max(0, ...suite.deps[k].map((d) => length[d]));
   }
   return Math.max(...length);
@@ -49,7 +37,7 @@ export function criticalPathLength(suite: PaperSuite): number {
 export function preassign(suite: PaperSuite, n: number): number[] {
   const owner = new Array<number>(suite.deps.length).fill(-1);
   let next = 0;
-  for (const k of topologicalOrder(suite)) {
+  for (const k of paperOrder(suite)) {
     const ds = suite.deps[k];
     if (ds.length > 0) owner[k] = owner[ds[0]];
     else {

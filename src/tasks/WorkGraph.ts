@@ -1,6 +1,7 @@
 import { sample } from "../core/Distribution.js";
 import type { Rng } from "../core/Rng.js";
 import { drawDifficulty } from "./drawDifficulty.js";
+import { topologicalOrder } from "./topologicalOrder.js";
 import type { WorkGraphTaskConfig } from "./workGraphSchema.js";
 
 /** One unit of work: `work` output tokens to generate, after every subtask in `deps`. */
@@ -59,7 +60,7 @@ export class WorkGraph {
     const dependents: number[][] = subtasks.map(() => []);
     for (const s of subtasks) for (const d of s.deps) dependents[d].push(s.index);
     this.dependents = dependents;
-    this.order = topologicalOrder(subtasks, dependents);
+    this.order = topologicalOrder(subtasks.map((st) => st.deps));
     let total = 0;
     const finish = new Float64Array(subtasks.length);
     const length = new Int32Array(subtasks.length);
@@ -150,18 +151,4 @@ function buildShape(config: WorkGraphTaskConfig, rng: ReturnType<Rng["stream"]>)
       return out;
     }
   }
-}
-
-function topologicalOrder(subtasks: readonly Subtask[], dependents: readonly number[][]): number[] {
-  const indegree = subtasks.map((s) => s.deps.length);
-  const ready = indegree.flatMap((d, i) => (d === 0 ? [i] : []));
-  const order: number[] = [];
-  // Lowest index first among the ready ones: a stable, readable order.
-  while (ready.length > 0) {
-    ready.sort((a, b) => b - a);
-    const i = ready.pop() as number;
-    order.push(i);
-    for (const k of dependents[i]) if (--indegree[k] === 0) ready.push(k);
-  }
-  return order;
 }

@@ -5,8 +5,8 @@ import { readPaperTasks } from "../../src/scenario/readPaperTasks.js";
 import {
   criticalPathLength,
   type PaperSuite,
+  paperOrder,
   preassign,
-  topologicalOrder,
 } from "../../src/tasks/PaperSuite.js";
 
 const suites = readPaperTasks(join(packageRoot(), "data/paper-llm-teams/tasks.json"));
@@ -34,7 +34,7 @@ describe("the paper's task suites", () => {
 
   it("orders every subtask after its dependencies", () => {
     for (const s of suites) {
-      const order = topologicalOrder(s);
+      const order = paperOrder(s);
       const at = new Map(order.map((k, i) => [k, i]));
       expect(order.length).toBe(s.deps.length);
       s.deps.forEach((ds, k) => {
