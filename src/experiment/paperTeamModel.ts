@@ -1,5 +1,6 @@
 import type { RandomStream } from "../core/Rng.js";
 import type { CoordinationParams } from "../scenario/readCoordination.js";
+import type { PaperRun } from "../scenario/readPaperData.js";
 import { type PaperSuite, paperOrder, preassign } from "../tasks/PaperSuite.js";
 
 /** The paper's two ways of dividing the work among a team. */
@@ -63,15 +64,15 @@ export interface PaperRunStreams {
 }
 
 /** What one simulated run of the paper's experiment measured (the columns of runs.csv). */
-export interface PaperRunResult {
-  success: boolean;
-  wall_clock_s: number;
-  rounds: number;
-  concurrent_writes: number;
-  claims_blocked: number;
-  input_tokens: number;
-  output_tokens: number;
-}
+export type PaperRunResult = Pick<
+  PaperRun,
+  | "wall_clock_s"
+  | "rounds"
+  | "concurrent_writes"
+  | "claims_blocked"
+  | "input_tokens"
+  | "output_tokens"
+> & { success: boolean };
 
 /** The paper's round limit. */
 export const MAX_ROUNDS = 60;
