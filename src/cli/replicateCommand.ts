@@ -41,6 +41,7 @@ interface ReplicateFlags {
   fitCoordination?: string;
   json?: boolean;
   metrics?: boolean;
+  params?: boolean;
   output?: string;
   quiet?: boolean;
 }
@@ -84,6 +85,10 @@ export function registerReplicateCommand(program: Command): void {
     .option(
       "--json",
       "print an array of cells: model, mode, task_suite, p, n_agents, predicted_speedup, predicted_success, predicted_tokens, observed_* where known, amdahl_speedup",
+    )
+    .option(
+      "--params",
+      "print the fitted parameters of each model (and the coordination used), with their sources, instead of simulating (YAML; JSON with --json)",
     )
     .option(
       "--metrics",
@@ -269,6 +274,14 @@ Examples:
           const file = flags.coordination ?? join(root, PAPER_COORDINATION);
           coord = readCoordination(file);
           coordName = flags.coordination ?? PAPER_COORDINATION;
+        }
+        if (flags.params === true) {
+          bar.stop();
+          const doc = { models: fitted.map((f) => f.params), coordination: coord };
+          process.stdout.write(
+            flags.json ? `${stableJson(doc)}\n` : stringify(doc, { lineWidth: 100 }),
+          );
+          return;
         }
         for (const f of fitted) {
           const got = predictCells(f.params, coord, suites, replicates, rows, () => bar.tick());

@@ -98,6 +98,26 @@ describe("teamsim replicate paper", () => {
     expect(again.stdout).toBe(r.stdout);
   });
 
+  it("--params prints each model's fitted parameters with their source, and the coordination", () => {
+    const r = teamsim(
+      "replicate",
+      "paper",
+      "--data",
+      dir,
+      "--params",
+      "--json",
+      "--model",
+      "gemini-3-flash",
+    );
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.models).toHaveLength(1);
+    expect(doc.models[0].model).toBe("gemini-3-flash");
+    expect(doc.models[0].source).toMatch(/fitted on the n = 1 runs of gemini-3-flash/);
+    expect(typeof doc.models[0].batch.preassigned.mathutilities).toBe("number");
+    expect(doc.coordination.source).toMatch(/fitted on the team runs/);
+  });
+
   it("prints a readable table and draws predicted against observed speedups", () => {
     const fig = join(dir, "replication.svg");
     const r = teamsim("replicate", "paper", "--data", dir, "--replicates", "5", "-q", "-o", fig);
