@@ -32,11 +32,29 @@ function simpleKinds(unit: "" | "_s") {
 }
 
 // Strips the unit suffix: the simulator works with unit-free specs.
+// The kind names as literals. A parsed `dist` string is swapped for its literal:
+// on Node 20 (V8 11.3) a switch over a string built by a parser intermittently
+// matched no case in optimized code, under load (seen in analytic/latency.ts).
+const KIND_NAMES: Record<string, string> = Object.fromEntries(
+  [
+    "fixed",
+    "uniform",
+    "normal",
+    "lognormal",
+    "exponential",
+    "gamma",
+    "pareto",
+    "beta",
+    "mixture",
+  ].map((k) => [k, k]),
+);
+
 function stripUnit(raw: Record<string, unknown>, unit: "" | "_s"): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     out[unit && key.endsWith(unit) ? key.slice(0, -unit.length) : key] = value;
   }
+  if (typeof out.dist === "string") out.dist = KIND_NAMES[out.dist] ?? out.dist;
   return out;
 }
 
