@@ -24,5 +24,10 @@ export interface ProtocolModule<S extends z.ZodType = z.ZodType> {
   example: string;
   /** Which closed-form laws describe it, and how its team maps onto them. */
   law: LawFits<z.output<S>>;
+  /**
+   * Problems of its options for a team of n agents, each a field of `team` and
+   * what it expected there (the scenario validator reports them; exit 2).
+   */
+  checkTeam?(options: z.output<S>, n: number): { field: string; expected: string }[];
   create(rt: Runtime, options: z.output<S>): Protocol;
 }

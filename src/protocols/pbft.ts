@@ -11,7 +11,7 @@ const schema = z.strictObject({
     .default("auto")
     .meta({
       description:
-        "Byzantine faults the 2f+1 quorums are sized for; auto: floor((n-1)/3); larger values show the 3f+1 bound (quorums nobody fills)",
+        "Byzantine faults the quorums are sized for: at most floor((n-1)/3) (n >= 3f+1); auto: that maximum",
     }),
   view_timeout_s: z.number().positive().default(30).meta({
     description:
@@ -95,7 +95,8 @@ function planOf(nv: NewView): ViewPlan {
 // PBFT (Castro & Liskov 1999) over the items of a question set: item k is
 // sequence number k. The primary of view v (agent v mod n) answers it with an LLM
 // call and multicasts PRE-PREPARE; replicas multicast PREPARE, then, once prepared
-// (pre-prepare + 2f matching prepares), COMMIT; 2f+1 matching commits commit it,
+// (pre-prepare + quorum-1 matching prepares), COMMIT; a quorum of matching commits
+// (ceil((n+f+1)/2), 2f+1 when n = 3f+1) commits it,
 // executed in sequence order. Replicas that see no commit for view_timeout_s ask
 // for a view change, carrying their prepared certificates; the new primary
 // re-proposes the highest-view prepared value of each pending seq. A replica that
@@ -103,6 +104,10 @@ function planOf(nv: NewView): ViewPlan {
 function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
   const nodes = rt.nodes<Msgs>();
   const f = options.f === "auto" ? Math.floor((nodes.length - 1) / 3) : options.f;
+  // Any two quorums of ceil((n+f+1)/2) share at least f+1 replicas, one of them
+  // correct, whatever n (Castro & Liskov's 2f+1 when n = 3f+1); 2f+1 alone lets
+  // two disjoint quorums commit different answers once n > 3f+1.
+  const quorum = Math.ceil((nodes.length + f + 1) / 2);
   const questions = rt.questions.items;
   const items = questions.length;
   const primary = (view: number) => view % nodes.length;
@@ -227,7 +232,7 @@ function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
     function checkPrepared(v: number, seq: number): void {
       const s = slot(v, seq);
       const p = s.pp;
-      if (p === null || s.commits.has(i) || count(s.prepares, digestOf(p)) < 2 * f) return;
+      if (p === null || s.commits.has(i) || count(s.prepares, digestOf(p)) < quorum - 1) return;
       if ((certs[seq]?.view ?? -1) < v) certs[seq] = p;
       s.commits.set(i, digestOf(p));
       multicast("commit", (rank) => vote(p, rank), HEADER_TOKENS);
@@ -237,7 +242,7 @@ function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
     function checkCommitted(v: number, seq: number): void {
       const s = slot(v, seq);
       const mine = s.commits.get(i); // sent once prepared
-      if (mine === undefined || s.committed || count(s.commits, mine) < 2 * f + 1) return;
+      if (mine === undefined || s.committed || count(s.commits, mine) < quorum) return;
       s.committed = true;
       ready[seq] ??= mine;
       execute();
@@ -277,7 +282,7 @@ function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
       // A quorum asked for the view and its primary never took it up: try the next one;
       // otherwise the request may have been lost: say it again.
       if (!changing) startViewChange(view + 1);
-      else if ((vcs.get(target)?.size ?? 0) >= 2 * f + 1) startViewChange(target + 1);
+      else if ((vcs.get(target)?.size ?? 0) >= quorum) startViewChange(target + 1);
       else if (own !== undefined) node.broadcast("view-change", own, vcTokens(own));
       resetTimer();
     }
@@ -325,10 +330,10 @@ function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
       const own = byView?.get(i);
       if (primary(v) !== i || newViews.has(v) || byView === undefined) return;
       const others = [...byView].filter(([j]) => j !== i).sort(([a], [b]) => a - b);
-      if (others.length < 2 * f) return;
+      if (others.length < quorum - 1) return;
       // startViewChange comes back here with the replica's own view change stored.
       if (!(changing && target === v) || own === undefined) return startViewChange(v);
-      const nv = { view: v, vcs: [own, ...others.slice(0, 2 * f).map(([, vc]) => vc)] };
+      const nv = { view: v, vcs: [own, ...others.slice(0, quorum - 1).map(([, vc]) => vc)] };
       newViews.set(v, nv);
       rt.history.elect(v, node.name, rt.now);
       node.broadcast("new-view", nv, newViewTokens(nv));
@@ -337,9 +342,9 @@ function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
 
     function onNewView(from: number, nv: NewView): void {
       if (from !== primary(nv.view) || nv.view < horizon() || inView(nv.view)) return;
-      // The view changes it rests on are signed by their senders: 2f+1 distinct ones for this view.
+      // The view changes it rests on are signed by their senders: a quorum of distinct ones for this view.
       const senders = new Set(nv.vcs.filter((vc) => vc.view === nv.view).map((vc) => vc.from));
-      if (senders.size >= 2 * f + 1) enterView(nv);
+      if (senders.size >= quorum) enterView(nv);
     }
 
     function enterView(nv: NewView): void {
@@ -431,10 +436,21 @@ function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
 export const pbft: ProtocolModule<typeof schema> = {
   name: "pbft",
   summary:
-    "PBFT: the primary answers each item, pre-prepare/prepare/commit with 2f+1 quorums, view changes on timeout; tolerates f < n/3 Byzantine agents",
+    "PBFT: the primary answers each item, pre-prepare/prepare/commit with ceil((n+f+1)/2) quorums, view changes on timeout; tolerates f < n/3 Byzantine agents",
   schema,
   tasks: ["questions"],
   example: "scenarios/pbft-byzantine.yaml",
   law: { none: "only its Byzantine tolerance has a law (bft); accuracy, makespan are simulated" },
+  // The 3f+1 bound: more Byzantine faults than floor((n-1)/3) leaves no quorum
+  // that is both intersecting in a correct replica and fillable by correct ones.
+  checkTeam: (options, n) =>
+    options.f !== "auto" && options.f > Math.floor((n - 1) / 3)
+      ? [
+          {
+            field: "f",
+            expected: `at most floor((n-1)/3) = ${Math.floor((n - 1) / 3)} Byzantine faults for n = ${n} agents (PBFT needs n >= 3f+1)`,
+          },
+        ]
+      : [],
   create,
 };

@@ -113,6 +113,9 @@ export function scenarioSchema(models: readonly string[]) {
           message: `a protocol that runs ${family === "questions" ? "questions" : "work graphs"} (${protocol.name} runs ${protocol.tasks.join(" and ")} tasks)`,
         });
       }
+      for (const problem of protocol.checkTeam?.(s.team, s.agents.count) ?? []) {
+        ctx.addIssue({ code: "custom", path: ["team", problem.field], message: problem.expected });
+      }
       const agents = new Set(Array.from({ length: s.agents.count }, (_, i) => `agent-${i}`));
       // Links and faults may also name the nodes the protocol adds (a coordinator).
       const extra = protocol.extraNodes ?? [];

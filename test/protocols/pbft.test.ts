@@ -118,17 +118,39 @@ describe("pbft beyond the 3f+1 bound (n = 3, one Byzantine agent)", () => {
     expect(r.summary.leader_changes.mean).toBe(0);
   });
 
-  it("with f = 1 the quorums need the Byzantine agent: nothing is decided, the run ends at the horizon", () => {
-    const r = run([{ byzantine: ["agent-0"], behaviour: "equivocating" }], {
-      count: 3,
-      team: { f: 1 },
-      replicates: 3,
-    });
-    expect(r.summary.violations).toBe(0);
-    expect(r.summary.decided.mean).toBe(0);
-    expect(r.summary.leader_changes.mean).toBeGreaterThanOrEqual(1);
-    expect(r.end_reasons).toEqual({ horizon: 3 });
+  it("refuses f = 1 with 3 agents: n >= 3f+1 (exit 2 at team.f)", () => {
+    expect(() =>
+      run([{ byzantine: ["agent-0"], behaviour: "equivocating" }], { count: 3, team: { f: 1 } }),
+    ).toThrow(
+      /team\.f: expected at most floor\(\(n-1\)\/3\) = 0 Byzantine faults for n = 3 agents/,
+    );
+    expect(() => run([], { count: 4, team: { f: 5 } })).toThrow(
+      /team\.f: expected at most floor\(\(n-1\)\/3\) = 1/,
+    );
   });
+});
+
+describe("pbft at every n from 4 to 10", () => {
+  // Quorums of 2f+1 are disjoint-able once n > 3f+1 (n = 6: two halves of 3 each
+  // committed their own answers); ceil((n+f+1)/2) always meet in a correct replica.
+  for (let n = 4; n <= 10; n++) {
+    it(`n = ${n}: safe and live across a partition into halves, with and without an equivocating primary`, () => {
+      const names = Array.from({ length: n }, (_, i) => `agent-${i}`);
+      const halves = {
+        at_s: 10,
+        partition: [names.slice(0, n >> 1), names.slice(n >> 1)],
+        heal_at_s: 600,
+      };
+      const plain = run([halves], { count: n, replicates: 3 });
+      expect(plain.summary.violations).toBe(0);
+      expect(plain.summary.decided.mean).toBe(1);
+      const byzantine = run([halves, { byzantine: ["agent-0"], behaviour: "equivocating" }], {
+        count: n,
+        replicates: 3,
+      });
+      expect(byzantine.summary.violations).toBe(0);
+    });
+  }
 });
 
 describe("pbft under crashes, partitions and loss (n = 4, f = 1)", () => {
