@@ -36,8 +36,26 @@ export class History {
   readonly logs = new Map<string, CommittedEntry[]>();
   /** opened[item] = when work on the item started (for time to decision). */
   readonly opened: number[] = [];
-  /** Nodes that are Byzantine in this run: their decisions are not held to agreement. */
-  readonly byzantine = new Set<string>();
+  /**
+   * When nodes are Byzantine, as [from, until) windows: what a node decides or
+   * commits inside one is not held to the checks; outside them it is.
+   */
+  readonly byzantine = new Map<string, [number, number][]>();
+
+  /** Marks `node` Byzantine from `from` until `until` (default: for the whole run). */
+  markByzantine(node: string, from = 0, until = Number.POSITIVE_INFINITY): void {
+    const list = this.byzantine.get(node);
+    if (list === undefined) this.byzantine.set(node, [[from, until]]);
+    else list.push([from, until]);
+  }
+
+  /** Whether `node` is Byzantine at time `t`. */
+  byzantineAt(node: string, t: number): boolean {
+    const list = this.byzantine.get(node);
+    if (list === undefined) return false;
+    for (const [from, until] of list) if (t >= from && t < until) return true;
+    return false;
+  }
 
   /** Records that an agent proposed `answer` for `item`. */
   propose(item: number, answer: number): void {

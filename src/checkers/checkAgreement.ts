@@ -5,7 +5,7 @@ import type { Verdict } from "./Verdict.js";
 export function checkAgreement(history: History): Verdict {
   const first = new Map<number, { node: string; answer: number }>();
   for (const d of history.decisions) {
-    if (history.byzantine.has(d.node)) continue;
+    if (history.byzantineAt(d.node, d.t)) continue;
     const prev = first.get(d.item);
     if (prev === undefined) {
       first.set(d.item, { node: d.node, answer: d.answer });

@@ -11,8 +11,8 @@ export function checkLogMatching(history: History): Verdict {
   for (const [node, log] of [...history.logs.entries()].sort(([a], [b]) =>
     a < b ? -1 : a > b ? 1 : 0,
   )) {
-    if (history.byzantine.has(node)) continue;
     for (const e of log) {
+      if (history.byzantineAt(node, e.t)) continue;
       const prev = atIndex.get(e.index);
       if (prev === undefined) {
         atIndex.set(e.index, { node, term: e.term, value: e.value });

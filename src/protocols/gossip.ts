@@ -153,7 +153,7 @@ export const gossip: ProtocolModule<typeof schema> = {
 
     function send(node: Node<Msgs>, to: Node<Msgs>, kind: keyof Msgs, v: View): void {
       const votes = v.votes.slice();
-      if (rt.byzantine.get(node.name) === "equivocating") {
+      if (rt.behaviourOf(node) === "equivocating") {
         // Its own entry differs from message to message; honest agents keep the first they hear.
         const lie = forge[node.index].int(questions[v.item].choices);
         votes[node.index] = lie;

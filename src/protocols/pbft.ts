@@ -125,7 +125,7 @@ function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
 
   function replica(node: Node<Msgs>) {
     const i = node.index;
-    const behaviour = rt.byzantine.get(node.name) ?? null;
+    const behaviour = rt.everByzantine(node) ? rt.behaviourOf(node) : null; // TODO windows
     // Durable (its stable log, kept through a crash): its view or, while `changing`,
     // the one it moves to (it never goes back to a view it left); as primary, the first
     // seq it has not pre-prepared in `view` (-1: none); its prepared certificates; the

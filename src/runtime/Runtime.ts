@@ -4,6 +4,7 @@ import type { RandomStream, Rng } from "../core/Rng.js";
 import type { Simulation } from "../core/Simulation.js";
 import type { Trace } from "../core/Trace.js";
 import type { ByzantineBehaviour } from "../faults/ByzantineBehaviour.js";
+import { type ByzantineWindow, behaviourAt } from "../faults/byzantineAgents.js";
 import type { Network } from "../net/Network.js";
 import { QuestionSet } from "../tasks/QuestionSet.js";
 import type { Task } from "../tasks/Task.js";
@@ -12,6 +13,7 @@ import type { FailureDetector, FailureDetectorConfig } from "./FailureDetector.j
 import { memberName } from "./memberName.js";
 import { type Messages, Node, type NodeHost } from "./Node.js";
 import { PerfectDetector } from "./PerfectDetector.js";
+import { type Signature, Signatures } from "./Signatures.js";
 import { TimeoutDetector } from "./TimeoutDetector.js";
 
 /** Coordination measurements that only the protocol and its runtime can count. */
@@ -44,7 +46,8 @@ export interface RuntimeParts {
   trace: Trace;
   task: Task;
   history: History;
-  byzantine: ReadonlyMap<string, ByzantineBehaviour>;
+  /** Byzantine windows by node name (the fault plan's `byzantine` entries). */
+  byzantine: ReadonlyMap<string, readonly ByzantineWindow[]>;
   detector: FailureDetectorConfig;
 }
 
@@ -92,7 +95,9 @@ export class Runtime implements NodeHost {
   readonly trace: Trace;
   readonly task: Task;
   readonly history: History;
-  readonly byzantine: ReadonlyMap<string, ByzantineBehaviour>;
+  private readonly byzantine: ReadonlyMap<string, readonly ByzantineWindow[]>;
+  /** Message authentication: what nodes signed (see Signatures). */
+  readonly signatures = new Signatures();
   private readonly rng: Rng;
   /** The scenario's `team.failure_detector`. */
   readonly failureDetector: FailureDetectorConfig;
@@ -169,6 +174,26 @@ export class Runtime implements NodeHost {
   get workGraph(): WorkGraph {
     if (this.task.kind !== "workgraph") throw new Error("this protocol needs a work-graph task");
     return this.task;
+  }
+
+  /** How `node` misbehaves now (null: it is correct now); windows come from the fault plan. */
+  behaviourOf(node: Node): ByzantineBehaviour | null {
+    return behaviourAt(this.byzantine.get(node.name), this.sim.now);
+  }
+
+  /** Whether `node` is Byzantine at some time of the run (for `done` checks that never wait on it). */
+  everByzantine(node: Node): boolean {
+    return this.byzantine.has(node.name);
+  }
+
+  /** Signs `content` as `node` (a node can sign only as itself: there is no other way to sign). */
+  sign(node: Node, content: string): Signature {
+    return this.signatures.sign(node.index, content);
+  }
+
+  /** Whether `sig` is member `signer`'s signature over `content` (a forgery fails). */
+  verify(sig: Signature, signer: number, content: string): boolean {
+    return this.signatures.verify(sig, signer, content);
   }
 
   /** Records the decision of `item` by `node` in the history (and the trace). */

@@ -91,7 +91,8 @@ export class World {
     };
     this.task = buildTask(spec.task, this.rng);
     const byzantine = byzantineAgents(spec.faults);
-    for (const node of byzantine.keys()) this.history.byzantine.add(node);
+    for (const [node, windows] of byzantine)
+      for (const w of windows) this.history.markByzantine(node, w.from, w.until);
     this.rt = new Runtime({
       sim: this.sim,
       net: this.net,

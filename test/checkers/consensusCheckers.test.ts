@@ -72,7 +72,7 @@ describe("consensus checkers", () => {
     const h = clean();
     h.commit("agent-4", 3, 2, "1:1", 26);
     expect(checkLogMatching(h).ok).toBe(false);
-    h.byzantine.add("agent-4");
+    h.markByzantine("agent-4");
     expect(checkLogMatching(h).ok).toBe(true);
   });
 });
