@@ -4,4 +4,6 @@ export interface Verdict {
   ok: boolean;
   /** What went wrong (first offending item), when not ok. */
   detail?: string;
+  /** For a passing liveness verdict: nothing was owed ("n/a") or the run ended too early to tell. */
+  note?: "n/a" | "inconclusive";
 }

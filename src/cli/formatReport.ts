@@ -1,5 +1,5 @@
 import Table from "cli-table3";
-import type { RunReport } from "../experiment/runScenario.js";
+import type { LivenessTally, RunReport } from "../experiment/runScenario.js";
 import type { MetricName } from "../metrics/RunResult.js";
 import type { MetricSummary } from "../metrics/summarize.js";
 
@@ -19,6 +19,7 @@ const usd = (x: number) => `$${x < 0.01 ? x.toExponential(3) : x.toFixed(4)}`;
 const ROWS: Row[] = [
   { metric: "accuracy", label: "accuracy", fmt: num(3) },
   { metric: "decided", label: "decided (fraction of items)", fmt: num(3) },
+  { metric: "decided_all", label: "decided by every correct live node", fmt: num(3) },
   { metric: "makespan_s", label: "makespan", fmt: seconds },
   { metric: "speedup", label: "speedup vs single (same seed)", fmt: sig },
   { metric: "call_latency_s", label: "call latency (pooled calls)", fmt: seconds },
@@ -76,6 +77,7 @@ export function formatReport(report: RunReport): string {
     table.toString(),
     `runs ended: ${ends}`,
     `safety violations: ${report.summary.violations}`,
+    `liveness: ${livenessLine(report.summary.liveness)}`,
   );
   for (const v of report.violations) {
     lines.push(
@@ -83,4 +85,14 @@ export function formatReport(report: RunReport): string {
     );
   }
   return lines.join("\n");
+}
+
+/** The liveness verdicts of a run in one line, e.g. "ok in 98, failed in 2 (eventual decision)". */
+function livenessLine(t: LivenessTally): string {
+  const parts: string[] = [];
+  if (t.ok > 0) parts.push(`ok in ${t.ok}`);
+  if (t.failed > 0) parts.push(`failed in ${t.failed}`);
+  if (t.inconclusive > 0) parts.push(`inconclusive in ${t.inconclusive} (horizon too early)`);
+  if (t.not_applicable > 0) parts.push(`n/a in ${t.not_applicable}`);
+  return `${parts.join(", ")} (eventual decision${t.not_applicable > 0 && parts.length === 1 ? " not promised or not owed" : ""})`;
 }

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { InputError } from "../core/InputError.js";
 import { packageVersion } from "../scenario/packageVersion.js";
 import { registerCalibrateCommand } from "./calibrateCommand.js";
+import { registerCheckCommand } from "./checkCommand.js";
 import { registerCompareCommand } from "./compareCommand.js";
 import { registerCurveCommand } from "./curveCommand.js";
 import { registerFitCommand } from "./fitCommand.js";
@@ -42,6 +43,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerCompareCommand(program);
   registerRecommendCommand(program);
   registerReplicateCommand(program);
+  registerCheckCommand(program);
   registerSweepCommand(program);
   registerMergeCommand(program);
   registerPlotCommand(program);

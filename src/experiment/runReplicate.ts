@@ -1,4 +1,5 @@
 import type { ModelProfile } from "../agents/ModelProfile.js";
+import { checkLiveness, decidedByAll } from "../checkers/checkLiveness.js";
 import { runCheckers } from "../checkers/runCheckers.js";
 import type { Verdict } from "../checkers/Verdict.js";
 import type { Trace } from "../core/Trace.js";
@@ -38,7 +39,8 @@ export function runReplicate(
 ): ReplicateOutcome {
   const world = new World(scenario, profile, r, getProtocol(scenario.team.protocol), options);
   const outcome = world.run();
-  const verdicts = runCheckers(world.history);
+  const liveness = checkLiveness(world.history, world.livenessContext(outcome));
+  const verdicts = [...runCheckers(world.history), liveness];
   // The baseline is one healthy agent: the fault plan names team members, and a
   // crash of agent-0 would otherwise cripple the baseline instead of the team.
   const speedupOf = (makespan: number): number => {
@@ -63,6 +65,7 @@ export function runReplicate(
       net: world.net.stats,
       counters: world.rt.counters,
       meanCallLatency: world.meanCallLatency,
+      decidedAll: decidedByAll(world.history, world.deciders(), world.task.size),
     },
     speedupOf,
   );
@@ -70,7 +73,7 @@ export function runReplicate(
     world.trace.record({
       t: world.sim.now,
       type: "run_end",
-      reason: outcome.reason,
+      reason: result.end_reason,
       events: outcome.events,
       accuracy: result.accuracy,
       verdicts,

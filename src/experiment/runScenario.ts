@@ -7,7 +7,19 @@ import type { LoadedScenario } from "../scenario/loadScenario.js";
 import type { Scenario } from "../scenario/ScenarioSchema.js";
 import { replicateSeed, runReplicate } from "./runReplicate.js";
 
-/** A failed safety check, with what reproduces it. */
+/** How the liveness verdicts of a run's replicates came out. */
+export interface LivenessTally {
+  /** Every owed decision came within the bound. */
+  ok: number;
+  /** An owed decision never came (stalled) or came too late. */
+  failed: number;
+  /** Nothing was owed (no promise, a fault that never heals, too few correct nodes up). */
+  not_applicable: number;
+  /** The horizon came before the bound ran out. */
+  inconclusive: number;
+}
+
+/** A failed safety or liveness check, with what reproduces it. */
 export interface ViolationReport {
   replicate: number;
   /** The replicate's seed: `teamsim run` with `--seed` and this replicate reproduces it. */
@@ -26,7 +38,11 @@ export interface RunReport {
   protocol: string;
   model: string;
   agents: number;
-  summary: Record<MetricName, MetricSummary> & { violations: number };
+  summary: Record<MetricName, MetricSummary> & {
+    violations: number;
+    liveness_violations: number;
+    liveness: LivenessTally;
+  };
   end_reasons: Record<string, number>;
   violations: ViolationReport[];
   /** The scenario as written, after `--set` overrides (feed it back to `teamsim run` to reproduce). */
@@ -63,6 +79,7 @@ export function runScenario(
   const violations: ViolationReport[] = [];
   const runs: RunResult[] = [];
   let violationCount = 0;
+  const liveness: LivenessTally = { ok: 0, failed: 0, not_applicable: 0, inconclusive: 0 };
   for (let i = 0; i < n; i++) {
     const r = first + i;
     const { result, verdicts } = runReplicate(scenario, profile, r, {
@@ -72,6 +89,13 @@ export function runScenario(
     for (const m of METRICS) (columns.get(m) as Float64Array)[i] = result[m];
     endReasons[result.end_reason] = (endReasons[result.end_reason] ?? 0) + 1;
     violationCount += result.violations;
+    const live = verdicts.find((v) => v.check === "liveness");
+    if (live !== undefined) {
+      if (!live.ok) liveness.failed++;
+      else if (live.note === "n/a") liveness.not_applicable++;
+      else if (live.note === "inconclusive") liveness.inconclusive++;
+      else liveness.ok++;
+    }
     collectViolations(violations, verdicts, scenario, r);
     if (options.keepRuns) runs.push(result);
     options.onProgress?.(i + 1, n);
@@ -92,7 +116,12 @@ export function runScenario(
     protocol: scenario.team.protocol,
     model: scenario.agents.model,
     agents: scenario.agents.count,
-    summary: { ...summary, violations: violationCount },
+    summary: {
+      ...summary,
+      violations: violationCount,
+      liveness_violations: liveness.failed,
+      liveness,
+    },
     end_reasons: endReasons,
     violations,
     config: loaded.input,

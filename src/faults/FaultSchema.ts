@@ -109,6 +109,9 @@ export const FaultSchema = z
     }
   });
 
+/** A fault as written in a scenario (before defaults and unit suffixes are resolved). */
+export type FaultInput = z.input<typeof FaultSchema>;
+
 /** A validated fault. */
 export type Fault = z.output<typeof FaultSchema>;
 

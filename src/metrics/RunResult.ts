@@ -5,8 +5,14 @@ export interface RunResult {
   replicate: number;
   /** Fraction of items whose decided answer is right (undecided items count as wrong). */
   accuracy: number;
-  /** Fraction of items with a decision. */
+  /** Fraction of items with a decision (by any node). */
   decided: number;
+  /**
+   * Fraction of items decided by every correct node up at the end, for protocols
+   * where every member decides (raft, pbft, gossip); for the
+   * others (a coordinator or one agent decides each item), by a correct node.
+   */
+  decided_all: number;
   /** Time of the last decision, or the end of the run if some item was never decided. */
   makespan_s: number;
   /** Makespan of `single` on the same task and seed divided by this makespan (1 for single itself). */
@@ -50,14 +56,20 @@ export interface RunResult {
   false_suspicions: number;
   /** Failed safety checks in this replicate. */
   violations: number;
+  /** 1 if the liveness checker failed (an owed decision never came, or came too late). */
+  liveness_violations: number;
   events: number;
-  end_reason: EndReason;
+  end_reason: RunEndReason;
 }
+
+/** How a replicate ended: the simulator's reason, or `stalled` (quiescent with undecided items). */
+export type RunEndReason = EndReason | "stalled";
 
 /** The numeric metric names of a RunResult, in report order. */
 export const METRICS = [
   "accuracy",
   "decided",
+  "decided_all",
   "makespan_s",
   "speedup",
   "speedup_bound",

@@ -23,6 +23,8 @@ export interface RunObservation {
     false_suspicions: number;
   };
   meanCallLatency: number;
+  /** Items decided by every correct node up at the end (see RunResult.decided_all), over all items. */
+  decidedAll: number;
 }
 
 /**
@@ -76,6 +78,7 @@ export function measureRun(o: RunObservation, speedupOf: (makespan: number) => n
     replicate: o.replicate,
     accuracy: correct / items,
     decided: first.size / items,
+    decided_all: o.decidedAll,
     makespan_s: makespan,
     speedup: speedupOf(makespan),
     speedup_bound:
@@ -105,8 +108,10 @@ export function measureRun(o: RunObservation, speedupOf: (makespan: number) => n
     time_to_decision_s: first.size > 0 ? waitSum / first.size : 0,
     suspicions: counters.suspicions,
     false_suspicions: counters.false_suspicions,
-    violations: o.verdicts.filter((v) => !v.ok).length,
+    violations: o.verdicts.filter((v) => !v.ok && v.check !== "liveness").length,
+    liveness_violations: o.verdicts.filter((v) => !v.ok && v.check === "liveness").length,
     events: outcome.events,
-    end_reason: outcome.reason,
+    // Quiescent with an item some correct live node never decided: nothing will ever decide it.
+    end_reason: outcome.reason === "quiescent" && o.decidedAll < 1 ? "stalled" : outcome.reason,
   };
 }

@@ -183,6 +183,11 @@ export class Network {
     }
   }
 
+  /** Whether a partition is in force. */
+  get partitioned(): boolean {
+    return this.groupOf !== null;
+  }
+
   /** Removes the partition; held messages are sent again with fresh latencies, in their original order. */
   heal(): void {
     this.groupOf = null;

@@ -29,5 +29,28 @@ export interface ProtocolModule<S extends z.ZodType = z.ZodType> {
    * what it expected there (the scenario validator reports them; exit 2).
    */
   checkTeam?(options: z.output<S>, n: number): { field: string; expected: string }[];
+  /**
+   * Who decides: "all" members decide every item (a replicated state machine,
+   * gossip), or "some" node does (a coordinator, a leader; two-phase commit's
+   * coordinator, whose participants need not all learn an abort; the default).
+   * decided_all counts items decided by every correct member that is up at the
+   * end for "all", by some node correct when it decided for "some".
+   */
+  deciders?: "all" | "some";
+  /** Liveness it owes (checked by checkLiveness); none: the liveness verdict is n/a. */
+  liveness?: Liveness<z.output<S>>;
+  /** Most Byzantine members it is built to tolerate in a team of n (default 0). */
+  byzantineBound?(options: z.output<S>, n: number): number;
   create(rt: Runtime, options: z.output<S>): Protocol;
+}
+
+/** What a protocol promises once faults heal: progress with a quorum, within a bound. */
+export interface Liveness<O> {
+  /** Correct members that must be up and connected for progress (Raft: a majority). */
+  quorum(options: O, n: number): number;
+  /**
+   * Seconds its timeouts may take to restore progress after the last fault heals
+   * (elections, view changes with back-off); each item adds ten mean call latencies.
+   */
+  stabilizeS(options: O, n: number): number;
 }

@@ -105,6 +105,8 @@ export class Runtime implements NodeHost {
   private readonly perfect: PerfectDetector[] = [];
   private readonly timeouts: TimeoutDetector[] = [];
   private protocol: Protocol | null = null;
+  /** When a node last crashed or recovered (0: never): liveness is owed only after it. */
+  lastUpDown = 0;
 
   constructor(parts: RuntimeParts) {
     this.sim = parts.sim;
@@ -234,12 +236,14 @@ export class Runtime implements NodeHost {
 
   /** @internal */
   crashed(node: Node): void {
+    this.lastUpDown = this.sim.now;
     for (const d of this.perfect) d.notify(node, false);
     for (const d of this.timeouts) d.notify(node, false);
   }
 
   /** @internal */
   recovered(node: Node): void {
+    this.lastUpDown = this.sim.now;
     for (const d of this.timeouts) d.notify(node, true);
     this.protocol?.recover?.(node);
     for (const d of this.perfect) d.notify(node, true);

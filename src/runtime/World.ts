@@ -1,5 +1,6 @@
 import { MockLLM } from "../agents/MockLLM.js";
 import type { ModelProfile } from "../agents/ModelProfile.js";
+import type { LivenessContext } from "../checkers/checkLiveness.js";
 import { History } from "../checkers/History.js";
 import { Rng } from "../core/Rng.js";
 import { type RunOutcome, Simulation } from "../core/Simulation.js";
@@ -7,6 +8,7 @@ import { NO_TRACE, type Trace } from "../core/Trace.js";
 import { applyFaults } from "../faults/applyFaults.js";
 import { byzantineAgents } from "../faults/byzantineAgents.js";
 import type { Fault } from "../faults/FaultSchema.js";
+import { healTime } from "../faults/healTime.js";
 import { Network, type NetworkConfig } from "../net/Network.js";
 import { QuestionSet, type QuestionTaskConfig } from "../tasks/QuestionSet.js";
 import type { Task } from "../tasks/Task.js";
@@ -35,7 +37,19 @@ export interface ProtocolFactory {
   /** Nodes besides the members (e.g. a coordinator), created before the protocol. */
   extraNodes?: readonly string[];
   create(rt: Runtime, options: WorldSpec["team"]): Protocol;
+  /** Whether every member decides every item ("all") or some node does (see ProtocolModule). */
+  deciders?: "all" | "some";
+  /** What liveness it owes (see ProtocolModule.liveness). */
+  liveness?: {
+    quorum(options: never, n: number): number;
+    stabilizeS(options: never, n: number): number;
+  };
 }
+
+/** Mean call latency assumed by the liveness bound when the run made no successful call. */
+const FALLBACK_CALL_S = 60;
+/** Mean call latencies per item in the liveness bound (calls are lognormal-tailed and retried). */
+const CALLS_PER_ITEM_BOUND = 10;
 
 /** Options of one world. */
 export interface WorldOptions {
@@ -122,6 +136,45 @@ export class World {
     for (const m of this.rt.members) out.set(m.name, m);
     for (const name of this.protocol.extraNodes ?? []) out.set(name, this.rt.node(name));
     return out;
+  }
+
+  /**
+   * The nodes whose decisions decided_all counts, at the end of the run: for
+   * protocols where every member decides every item, the correct members that
+   * are up; null for the others (an item then needs one correct decider).
+   */
+  deciders(): string[] | null {
+    if (this.protocol.deciders !== "all") return null;
+    const end = this.sim.now;
+    return this.rt.members
+      .filter((n) => n.isUp && !this.history.byzantineAt(n.name, end))
+      .map((n) => n.name);
+  }
+
+  /** What the liveness checker needs to know about the finished run. */
+  livenessContext(outcome: RunOutcome): LivenessContext {
+    const spec = this.spec;
+    const end = outcome.now;
+    const items = this.task.size;
+    const base = { healedAt: 0, boundS: 0, end, quiescent: outcome.reason === "quiescent", items };
+    const na = (why: string): LivenessContext => ({ ...base, notApplicable: why, mustDecide: [] });
+    const live = this.protocol.liveness;
+    if (live === undefined) return na(`${spec.team.protocol} promises no eventual decision`);
+    const planHeal = healTime(spec.faults);
+    if (planHeal === null) return na("a fault never heals");
+    if (this.net.partitioned) return na("the network is partitioned at the end");
+    const healedAt = Math.max(planHeal, this.rt.lastUpDown);
+    const n = this.rt.members.length;
+    const mustDecide = this.rt.members
+      .filter((m) => m.isUp && !this.history.byzantineAt(m.name, end))
+      .map((m) => m.name);
+    const options = spec.team as never;
+    const quorum = live.quorum(options, n);
+    if (mustDecide.length < quorum)
+      return na(`${mustDecide.length} correct members up at the end, fewer than ${quorum}`);
+    const call = this.meanCallLatency > 0 ? this.meanCallLatency : FALLBACK_CALL_S;
+    const boundS = live.stabilizeS(options, n) + items * CALLS_PER_ITEM_BOUND * call;
+    return { ...base, healedAt, boundS, notApplicable: null, mustDecide };
   }
 
   /** Starts the protocol and the fault plan, and runs the clock. */

@@ -75,4 +75,22 @@ describe("consensus checkers", () => {
     h.markByzantine("agent-4");
     expect(checkLogMatching(h).ok).toBe(true);
   });
+
+  it("a Byzantine window excludes a node only inside it", () => {
+    const h = clean();
+    h.markByzantine("agent-0", 20, 30);
+    // Inside the window: a wrong commit and decision are not held against it.
+    h.commit("agent-0", 3, 2, "1:1", 26);
+    h.decide(1, "agent-0", 1, 26);
+    expect(runCheckers(h).every((v) => v.ok)).toBe(true);
+    // After the window it is correct again, and held to agreement and log matching.
+    h.commit("agent-0", 4, 2, "2:1", 31);
+    h.decide(1, "agent-0", 1, 31);
+    const failed = runCheckers(h)
+      .filter((v) => !v.ok)
+      .map((v) => v.check);
+    expect(failed).toEqual(["agreement", "validity"]);
+    h.commit("agent-1", 4, 2, "2:3", 32);
+    expect(checkLogMatching(h).ok).toBe(false);
+  });
 });
