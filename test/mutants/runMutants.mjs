@@ -55,7 +55,11 @@ export function applyMutant(text, m) {
 }
 
 function sh(cwd, cmd, args) {
-  const r = spawnSync(cmd, args, { cwd, encoding: "utf8", env: { ...process.env, CI: "true" } });
+  const r = spawnSync(cmd, args, {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, CI: "true", NO_COLOR: "1", FORCE_COLOR: "0" },
+  });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -74,7 +78,8 @@ function killers(dir, m) {
   if (m.tests?.length) {
     const t = sh(dir, "npx", ["vitest", "run", ...m.tests]);
     if (t.status !== 0) {
-      const failed = [...t.out.matchAll(/(?:FAIL|×) (.+)/g)].map((x) => x[1].trim());
+      const plain = t.out.replace(/\x1b\[[0-9;]*m/g, ""); // ANSI colours, should a tool ignore NO_COLOR
+      const failed = [...plain.matchAll(/(?:FAIL|×) (.+)/g)].map((x) => x[1].trim());
       return { by: "tests", detail: failed[0] ?? "a test failed" };
     }
   }
