@@ -57,7 +57,9 @@ type View = Votes & { count: number; synced: boolean };
 //
 // Rejoining: views are volatile, decisions durable (the history). A recovered
 // agent starts afresh at the first item nobody gossips yet: it answers it with a
-// new call, the barrier waits for it, and it gossips and decides from then on.
+// new call, the barrier waits for it, and it gossips and decides from then on. The
+// items it skipped hold nobody up: an agent finishing one of them late (its answer
+// came after the others had moved on) gossips it with whoever still holds a view.
 /** `gossip`: push-pull epidemic aggregation of the agents' answers, decided by plurality. */
 export const gossip: ProtocolModule<typeof schema> = {
   name: "gossip",
@@ -69,6 +71,7 @@ export const gossip: ProtocolModule<typeof schema> = {
   law: {
     none: "votes spread by random push-pull: who knows what when is random, and each agent decides alone; only its message count has a law",
   },
+  deciders: "all",
   create: (rt, o) => {
     const nodes = rt.nodes<Msgs>();
     const n = nodes.length;
@@ -86,12 +89,17 @@ export const gossip: ProtocolModule<typeof schema> = {
     const views = nodes.map(() => new Map<number, View>());
     const fds = nodes.map((a) => rt.detector(a));
     const waiting = new Map<Node<Msgs>, View>(); // agents at the barrier of the item they answered
+    // The item each agent is on (answering, waiting or gossiping; -1: none yet). It only
+    // grows, except that a recovered agent restarts at `next`, which is past anything
+    // it could still owe: an agent on a later item will never answer an earlier one.
+    const at = nodes.map(() => -1);
     let next = 0; // the lowest item nobody gossips yet (items start in order)
     let gossiping = 0; // processes gossiping; the detectors stop once the last item is done
 
     function answer(node: Node<Msgs>, k: number): void {
       const q = questions[k];
       if (q === undefined) return;
+      at[node.index] = k;
       rt.history.open(k, rt.now);
       const request = { inputTokens: q.promptTokens, pRef: q.pRef, choices: q.choices, label: k };
       node.call(request, (r) => {
@@ -106,8 +114,11 @@ export const gossip: ProtocolModule<typeof schema> = {
 
     // Round barrier: an agent gossips the item it answered once every agent it does not
     // suspect has answered it (one that was wrongly suspected and answers late joins at once).
+    // An agent already on a later item is not waited for: it skipped this one (it was down
+    // when the item started and rejoined past it), so waiting for it would stall the
+    // team for good, and the agent waiting on it with everyone behind it.
     const ready = (a: Node<Msgs>, k: number) =>
-      nodes.every((b) => views[b.index].has(k) || fds[a.index].suspects(b));
+      nodes.every((b) => views[b.index].has(k) || at[b.index] > k || fds[a.index].suspects(b));
     function tryStart(): void {
       for (const a of nodes) {
         const v = waiting.get(a);

@@ -72,8 +72,11 @@ type Msgs = {
   };
 };
 
-// What survives a crash: `term`, `votedFor` and `log` (Raft's persistent state);
-// so do commitIndex and lastApplied, as if the state machine were snapshotted
+// What survives a crash: `term`, `votedFor` and `log` (Raft's persistent state,
+// Figure 2: written to stable storage before answering any RPC). votedFor must be
+// durable: a voter that forgot it after a restart could vote twice in one term
+// and elect two leaders (test/protocols/raftSchedules.test.ts builds that schedule).
+// commitIndex and lastApplied survive too, as if the state machine were snapshotted
 // with every apply, so a recovered node does not decide twice.
 class Durable {
   term = 0;
@@ -133,7 +136,9 @@ function createRaft(rt: Runtime, options: Options): Protocol {
   const servers: Server[] = nodes.map((node) => ({ node, d: new Durable(), v: new Volatile() }));
   // Answers dropped from some log: counted once each as rework, however many logs held them.
   const discarded = new Set<Entry>();
-  let finished = false;
+  // The team is done (see checkDone): its timers are stopped so the run can end. Not
+  // for good: a node that recovers behind clears it and the team goes on (see resume).
+  let done = false;
   // The current leader's failure detector: tells when the run is done (see checkDone).
   let watch: FailureDetector | null = null;
 
@@ -143,7 +148,8 @@ function createRaft(rt: Runtime, options: Options): Protocol {
 
   function resetElectionTimer(s: Server, override?: number): void {
     s.v.election?.cancel();
-    if (finished) return;
+    // Once the team is done only a node that is behind keeps calling elections (see checkDone).
+    if (done && !behind(s)) return;
     const { min, max } = options.election_timeout_s;
     // One draw per reset, whether or not it is overridden.
     const drawn = rt.stream(`agent/${s.node.index}/raft-timeout`).uniform(min, max);
@@ -171,9 +177,7 @@ function createRaft(rt: Runtime, options: Options): Protocol {
     rt.history.elect(d.term, node.name, rt.now);
     record("raft_leader", { node: node.name, term: d.term });
     v.peers = nodes.map(() => ({ next: d.lastIndex + 1, match: 0, awaiting: false, sent: 0 }));
-    watch?.stop();
-    watch = rt.detector(node);
-    watch.onChange((_, suspected) => suspected && checkDone());
+    watchFrom(s);
     // A no-op of the new term: committing it commits every earlier entry (§8),
     // even when no item is left to append.
     append(s, { term: d.term, item: -1, answer: -1, tokens: 0 });
@@ -181,6 +185,8 @@ function createRaft(rt: Runtime, options: Options): Protocol {
     v.heartbeat = node.every(options.heartbeat_s, () => broadcastAppend(s));
     advanceCommit(s);
     propose(s);
+    // Elected by a team that is done (woken by a stale RequestVote): nothing to lead.
+    if (done) checkDone();
   }
 
   /**
@@ -208,7 +214,7 @@ function createRaft(rt: Runtime, options: Options): Protocol {
   // Asks the leader's model for the next item's answer if the log has room for it.
   function propose(s: Server): void {
     const { d, v, node } = s;
-    if (finished || v.role !== "leader" || v.call !== null) return;
+    if (done || v.role !== "leader" || v.call !== null) return;
     const k = d.nextItem();
     if (k >= items.length) return;
     const pending = d.log.slice(d.commitIndex).filter((e) => e.term === d.term && e.item >= 0);
@@ -300,28 +306,77 @@ function createRaft(rt: Runtime, options: Options): Protocol {
         d.appliedItems++;
       }
     }
+    // Caught up while the team was done (it was behind, so its timers ran): now it rests too.
+    if (done && !behind(s)) quiet(s);
     checkDone();
+  }
+
+  /** Whether `s` has yet to apply some item. */
+  function behind(s: Server): boolean {
+    return s.d.appliedItems < items.length;
+  }
+
+  // The leader watches the team with a failure detector, to tell when it is done.
+  function watchFrom(leader: Server): void {
+    watch?.stop();
+    watch = rt.detector(leader.node);
+    watch.onChange((_, suspected) => suspected && checkDone());
   }
 
   // Every item is committed and every node not suspected to be down has applied
   // it: stop all timers so the run ends at quiescence. This is when the experiment
   // stops watching, not a step of the protocol; with the default perfect detector
-  // it is exactly the simulator's view of who is up. (Everyone down is not done:
-  // whoever recovers carries on.)
+  // it is exactly the simulator's view of who is up. Nobody up is not done (there
+  // is nobody to be done): a node that is up and has applied everything must exist.
+  // A node that is behind keeps its timers: it is down (and has none), or up but
+  // wrongly suspected (a timeout detector across a partition), and then its next
+  // RequestVote wakes the team once it gets through (see onRequestVote).
+  // Asked again while done (a leader elected meanwhile, a latecomer caught up), it
+  // stops whatever timers were started since.
   function checkDone(): void {
-    const behind = (s: Server) => s.d.appliedItems < items.length;
-    if (finished || servers.every(behind)) return;
-    for (const s of servers) if (behind(s) && !(watch?.suspects(s.node) ?? false)) return;
-    finished = true;
+    const up = (s: Server) => !(watch?.suspects(s.node) ?? false);
+    if (!servers.some((s) => up(s) && !behind(s))) return;
+    if (servers.some((s) => up(s) && behind(s))) return;
+    done = true;
     watch?.stop();
+    for (const s of servers) if (!behind(s)) quiet(s);
+  }
+
+  // Stops the timers of `s`: the team is done and `s` has applied everything.
+  function quiet(s: Server): void {
+    s.v.election?.cancel();
+    s.v.heartbeat?.cancel();
+  }
+
+  // Undoes `done` when a node that is behind comes back (recovered, or heard again
+  // after a partition): with the timers stopped nobody would ever send it what it
+  // lacks. Every node that is up takes up its role again: a leader heartbeats
+  // (repairing the newcomer's log) under a fresh failure detector (the old one
+  // stopped with its suspicions frozen), the others arm their election timers (the
+  // leader may be down, or deposed by the newcomer's higher term).
+  function resume(): void {
+    done = false;
+    watch?.stop();
+    watch = null;
     for (const s of servers) {
-      s.v.election?.cancel();
-      s.v.heartbeat?.cancel();
+      s.node.run(() => {
+        if (s.v.role !== "leader") return resetElectionTimer(s);
+        watchFrom(s);
+        broadcastAppend(s);
+        s.v.heartbeat?.cancel();
+        s.v.heartbeat = s.node.every(options.heartbeat_s, () => broadcastAppend(s));
+      });
     }
+    // A stale RequestVote (sent before the team was done, or held by a partition)
+    // wakes it for nothing: then it is done again at once. Otherwise the node that is
+    // behind and up keeps it going (the fresh detector, or none, suspects nobody).
+    checkDone();
   }
 
   function onRequestVote(s: Server, candidate: Node<Msgs>, rv: Msgs["request_vote"]): void {
     const { d, node } = s;
+    // Only a node that is behind calls elections once the team is done (see checkDone).
+    if (done) resume();
     if (rv.term > d.term) stepDown(s, rv.term);
     const myLastTerm = d.termAt(d.lastIndex);
     // The candidate's log must be at least as up to date as ours (§5.4.1).
@@ -399,6 +454,9 @@ function createRaft(rt: Runtime, options: Options): Protocol {
     const fresh = r.seq >= p.sent;
     if (fresh) p.awaiting = false;
     if (r.success) {
+      // The leader's view of replication, which the commit rule counts (traced for schedule tests).
+      if (r.match > p.match)
+        record("raft_match", { node: s.node.name, peer: follower.name, match: r.match });
       p.match = Math.max(p.match, r.match);
       p.next = Math.max(p.next, p.match + 1);
       advanceCommit(s);
@@ -422,13 +480,15 @@ function createRaft(rt: Runtime, options: Options): Protocol {
         resetElectionTimer(s, first ? options.election_timeout_s.min / 2 : undefined);
       }
     },
-    // Back from a crash: a follower again, from its durable state, with a fresh
-    // election timer (none once the team is done: every item is decided).
+    // Back from a crash: a follower again, from its durable state (term, votedFor,
+    // log), with a fresh election timer; if the team was done it resumes when this
+    // node is behind, and stays done (no timers) when it has applied everything.
     recover(node) {
       const s = servers[node.index];
       s.v = new Volatile();
       record("raft_rejoin", { node: node.name, term: s.d.term });
-      resetElectionTimer(s);
+      if (done && behind(s)) resume();
+      else resetElectionTimer(s);
     },
   };
 }
@@ -442,5 +502,12 @@ export const raft: ProtocolModule<typeof schema> = {
   tasks: ["questions"],
   example: "scenarios/raft-failover.yaml",
   law: { none: "only its crash tolerance has a law (raft); accuracy and makespan are simulated" },
+  deciders: "all",
+  // A majority up and connected elects a leader within a few election timeouts
+  // (randomized timeouts make split votes geometrically rare, Raft §5.2).
+  liveness: {
+    quorum: (_o, n) => Math.floor(n / 2) + 1,
+    stabilizeS: (o) => 50 * o.election_timeout_s.max + 10 * o.heartbeat_s,
+  },
   create: createRaft,
 };

@@ -240,6 +240,88 @@ describe("gossip", () => {
     expect(r.end_reasons).toEqual({ quiescent: 3 });
   });
 
+  it("three single-agent crash/recover episodes (until: converged): everything decided, each agent decides every item begun after its recovery", () => {
+    const episodes = [
+      { agent: "agent-1", crash: 30, recover: 60 },
+      { agent: "agent-2", crash: 90, recover: 120 },
+      { agent: "agent-3", crash: 150, recover: 180 },
+    ];
+    const faults = episodes.flatMap((e) => [
+      { at_s: e.crash, crash: [e.agent] },
+      { at_s: e.recover, recover: [e.agent] },
+    ]);
+    for (const detector of ["perfect", { kind: "timeout", heartbeat_s: 1, timeout_s: 5 }]) {
+      const team = { until: "converged", failure_detector: detector };
+      const r = runScenario(scenario(5, team, { faults }, 5)).report;
+      expect(r.summary.decided.mean).toBe(1);
+      expect(r.summary.violations).toBe(0);
+      for (const events of traces(scenario(5, team, { faults }, 5))) {
+        const begun = new Map<number, number>();
+        for (const e of events)
+          if (e.type === "call_start" && !begun.has(e.label as number))
+            begun.set(e.label as number, e.t);
+        for (const ep of episodes) {
+          const mine = new Set(
+            events
+              .filter((e) => e.type === "decide" && e.node === ep.agent)
+              .map((e) => e.item as number),
+          );
+          const owed = [...begun].filter(([, t]) => t > ep.recover).map(([k]) => k);
+          expect(owed.length).toBeGreaterThan(0);
+          expect(owed.filter((k) => !mine.has(k))).toEqual([]);
+        }
+      }
+    }
+  });
+
+  it("an agent that rejoined late is not held up by one that skipped its item (timeout detector): no deadlock", () => {
+    // agent-1 (X) is down from 30 s and suspected from 35 s. It comes back 0.3 s before
+    // the others' last answer to some item k: it answers k, but they still suspect it
+    // (its first heartbeat is 1 s away) and start k without it. Then agent-0 (Z) is
+    // down for 0.1 s: it comes back past k, with no view of k. When X's answer to k
+    // arrives, X must not wait for Z (it never answers k again), or X waits forever
+    // and everyone else waits for X at item k + 1: the run stops deciding for good.
+    const team = {
+      until: "converged",
+      failure_detector: { kind: "timeout", heartbeat_s: 1, timeout_s: 5 },
+    };
+    for (let rep = 0; rep < 3; rep++) {
+      // A run is the same as this one up to its second fault (X's recovery).
+      const down = trace(scenario(5, team, { faults: [{ at_s: 30, crash: ["agent-1"] }] }), rep);
+      const lastAnswer = (k: number) =>
+        Math.max(
+          ...down
+            .filter((e) => e.type === "call_end" && e.label === k && e.agent !== "agent-1")
+            .map((e) => e.t),
+        );
+      let k = 0;
+      while (lastAnswer(k) < 40) k++;
+      const tk = lastAnswer(k);
+      const faults = [
+        { at_s: 30, crash: ["agent-1"] },
+        { at_s: tk - 0.3, recover: ["agent-1"] },
+        { at_s: tk + 0.1, crash: ["agent-0"] },
+        { at_s: tk + 0.2, recover: ["agent-0"] },
+      ];
+      const events = trace(scenario(5, team, { faults }), rep);
+      const decides = events.filter((e) => e.type === "decide");
+      // The schedule did what it says: X answered k after Z was back.
+      const xAnswer = events.find(
+        (e) => e.type === "call_end" && e.agent === "agent-1" && e.label === k && e.t > tk - 0.3,
+      );
+      expect(xAnswer?.t).toBeGreaterThan(tk + 0.2);
+      // X gossips k with whoever still holds it and decides it from most of the votes...
+      const xk = decides.find((e) => e.node === "agent-1" && e.item === k);
+      expect(xk?.known).toBeGreaterThanOrEqual(4);
+      // ...and every agent decides every item after k (before the fix: none at all).
+      for (let a = 0; a < 5; a++)
+        for (let item = k + 1; item < ITEMS; item++)
+          expect(decides.some((e) => e.node === `agent-${a}` && e.item === item)).toBe(true);
+      expect(events.at(-1)).toMatchObject({ type: "run_end" });
+      expect((events.at(-1)?.verdicts as { ok: boolean }[]).every((v) => v.ok)).toBe(true);
+    }
+  });
+
   it("split by a partition that never heals: fixed rounds decide apart, converged lets only the majority decide", () => {
     const at = 30;
     const faults = [
@@ -257,7 +339,8 @@ describe("gossip", () => {
     const conv = runScenario(scenario(5, { until: "converged", quiet_rounds: 3 }, { faults }));
     expect(conv.report.summary.violations).toBe(0);
     expect(conv.report.summary.decided.mean).toBe(1);
-    expect(conv.report.end_reasons).toEqual({ quiescent: 5 });
+    // Quiescent with the minority's items undecided: the run reports a stall.
+    expect(conv.report.end_reasons).toEqual({ stalled: 5 });
     for (const events of traces(
       scenario(5, { until: "converged", quiet_rounds: 3 }, { faults }, 2),
     )) {
