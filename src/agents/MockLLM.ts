@@ -2,6 +2,7 @@ import { type DistSpec, sample } from "../core/Distribution.js";
 import type { RandomStream, Rng } from "../core/Rng.js";
 import type { SimEvent, Simulation } from "../core/Simulation.js";
 import type { Trace } from "../core/Trace.js";
+import type { ItemErrors } from "../tasks/modelErrors.js";
 import { correctProbability } from "./correctProbability.js";
 import type { ModelProfile } from "./ModelProfile.js";
 import type { RateLimiter } from "./RateLimiter.js";
@@ -103,6 +104,8 @@ export class MockLLM {
   private limiter: RateLimiter | null = null;
   /** A Byzantine "always-wrong" agent: every answer it gives is wrong. */
   alwaysWrong = false;
+  /** Its model's item-level errors (shared with its copies), or null: see tasks/modelErrors. */
+  itemErrors: ItemErrors | null = null;
   private readonly pending = new Set<Pending>();
   crashes = 0;
 
@@ -286,9 +289,17 @@ export class MockLLM {
     if (req.pRef !== undefined) {
       const u = this.answerRng.next();
       const wrong = this.answerRng.next();
-      correct = !this.alwaysWrong && u < correctProbability(req.pRef, prof.skill.value);
+      // A question's index is its label; its model-level difficulty shift applies to questions only.
+      const e = this.itemErrors;
+      const item = typeof req.label === "number" ? req.label : -1;
+      const shift = e !== null && item >= 0 && item < e.shift.length ? e.shift[item] : 0;
+      correct = !this.alwaysWrong && u < correctProbability(req.pRef, prof.skill.value + shift);
       const choices = req.choices ?? 4;
-      answer = correct ? 0 : 1 + Math.floor(wrong * (choices - 1));
+      // With concentration c the first c of the wrong draw's range picks the item's distractor
+      // (answer 1); c = 0 leaves the uniform choice exactly as it was.
+      const c = e?.concentration ?? 0;
+      const uniform = c > 0 ? (wrong < c ? 0 : (wrong - c) / (1 - c)) : wrong;
+      answer = correct ? 0 : 1 + Math.floor(uniform * (choices - 1));
     }
     p.event = this.sim.schedule(latency, () => {
       this.pending.delete(p);

@@ -49,7 +49,7 @@ function ci(s: MetricSummary, fmt: (x: number) => string): string {
 /** The human-readable summary of `teamsim run`: a header line and a table per metric. */
 export function formatReport(report: RunReport): string {
   const head =
-    `${report.scenario}: ${report.protocol} team of ${report.agents} × ${report.model}, ` +
+    `${report.scenario}: ${report.protocol} team of ${teamLabel(report.agents, report.model)}, ` +
     `${report.replicates} replicates, seed ${report.seed}`;
   const table = new Table({
     head: ["metric", "mean", "95% CI of mean", "p50", "p95"],
@@ -95,4 +95,9 @@ function livenessLine(t: LivenessTally): string {
   if (t.inconclusive > 0) parts.push(`inconclusive in ${t.inconclusive} (horizon too early)`);
   if (t.not_applicable > 0) parts.push(`n/a in ${t.not_applicable}`);
   return `${parts.join(", ")} (eventual decision${t.not_applicable > 0 && parts.length === 1 ? " not promised or not owed" : ""})`;
+}
+
+/** "5 × gpt-4o", or "3: 1×gpt-4o + 2×llama-3-70b" for a team of several models. */
+export function teamLabel(count: number, model: string): string {
+  return model.includes("×") ? `${count}: ${model}` : `${count} × ${model}`;
 }

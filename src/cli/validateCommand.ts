@@ -4,6 +4,7 @@ import { buildTask, replicateSeed } from "../experiment/runReplicate.js";
 import { loadScenario } from "../scenario/loadScenario.js";
 import type { Scenario } from "../scenario/ScenarioSchema.js";
 import { collect } from "./collect.js";
+import { teamLabel } from "./formatReport.js";
 
 /** `teamsim validate FILE`: checks a scenario and prints what it describes. */
 export function registerValidateCommand(program: Command): void {
@@ -20,7 +21,7 @@ export function registerValidateCommand(program: Command): void {
         return;
       }
       process.stdout.write(
-        `${file}: valid — "${scenario.name}": ${scenario.team.protocol} team of ${scenario.agents.count} × ${scenario.agents.model}, ` +
+        `${file}: valid — "${scenario.name}": ${scenario.team.protocol} team of ${teamLabel(scenario.agents.count, scenario.agents.model)}, ` +
           `${describeTask(scenario)}, ${scenario.replicates} replicates, seed ${scenario.seed}, ${scenario.faults.length} faults\n`,
       );
     });

@@ -81,8 +81,6 @@ export const MAX_CHECK_WORK = 2e8;
  */
 export function checkScenario(loaded: LoadedScenario, options: CheckOptions): CheckResult {
   const { scenario, profiles } = loaded;
-  const profile = profiles.get(scenario.agents.model);
-  if (profile === undefined) throw new Error(`no profile for model ${scenario.agents.model}`);
   const module = getProtocol(scenario.team.protocol);
   const n = scenario.agents.count;
   const items = scenario.task.kind === "questions" ? scenario.task.items : 1;
@@ -98,7 +96,7 @@ export function checkScenario(loaded: LoadedScenario, options: CheckOptions): Ch
     );
   }
   // The time scale: when a fault-free run of the same seed has finished.
-  const base = runReplicate({ ...scenario, faults: [] }, profile, 0, { noBaseline: true });
+  const base = runReplicate({ ...scenario, faults: [] }, profiles, 0, { noBaseline: true });
   const timeScale = Math.max(1, base.result.makespan_s);
   const meanCall = base.result.call_latency_s > 0 ? base.result.call_latency_s : 60;
   const team = scenario.team as never;
@@ -141,7 +139,7 @@ export function checkScenario(loaded: LoadedScenario, options: CheckOptions): Ch
     );
   const failureOf = (c: PlanCase): Verdict | null => {
     const s = scenarioOf(documentOf(c).doc);
-    const { verdicts } = runReplicate(s, profile, 0, { noBaseline: true });
+    const { verdicts } = runReplicate(s, profiles, 0, { noBaseline: true });
     return verdicts.find((v) => !v.ok) ?? null;
   };
 

@@ -1,4 +1,3 @@
-import type { ModelProfile } from "../agents/ModelProfile.js";
 import { checkLiveness, decidedByAll } from "../checkers/checkLiveness.js";
 import { runCheckers } from "../checkers/runCheckers.js";
 import type { Verdict } from "../checkers/Verdict.js";
@@ -6,7 +5,7 @@ import type { Trace } from "../core/Trace.js";
 import { measureRun } from "../metrics/measureRun.js";
 import type { RunResult } from "../metrics/RunResult.js";
 import { getProtocol } from "../protocols/registry.js";
-import { World } from "../runtime/World.js";
+import { type TeamProfiles, World } from "../runtime/World.js";
 import type { Scenario } from "../scenario/ScenarioSchema.js";
 
 export { buildTask, replicateSeed } from "../runtime/World.js";
@@ -33,11 +32,11 @@ export interface ReplicateOutcome {
  */
 export function runReplicate(
   scenario: Scenario,
-  profile: ModelProfile,
+  profiles: TeamProfiles,
   r: number,
   options: ReplicateOptions = {},
 ): ReplicateOutcome {
-  const world = new World(scenario, profile, r, getProtocol(scenario.team.protocol), options);
+  const world = new World(scenario, profiles, r, getProtocol(scenario.team.protocol), options);
   const outcome = world.run();
   const liveness = checkLiveness(world.history, world.livenessContext(outcome));
   const verdicts = [...runCheckers(world.history), liveness];
@@ -48,7 +47,7 @@ export function runReplicate(
     if (options.noBaseline) return Number.NaN;
     const baseline = runReplicate(
       { ...scenario, team: { protocol: "single", failure_detector: "perfect" }, faults: [] },
-      profile,
+      profiles,
       r,
       { noBaseline: true },
     ).result;

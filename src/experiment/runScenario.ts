@@ -67,8 +67,6 @@ export function runScenario(
   options: RunScenarioOptions = {},
 ): { report: RunReport; runs: RunResult[] } {
   const { scenario, profiles } = loaded;
-  const profile = profiles.get(scenario.agents.model);
-  if (profile === undefined) throw new Error(`no profile for model ${scenario.agents.model}`);
   const only = options.only;
   const n = only === undefined ? scenario.replicates : 1;
   const first = only ?? 0;
@@ -82,7 +80,7 @@ export function runScenario(
   const liveness: LivenessTally = { ok: 0, failed: 0, not_applicable: 0, inconclusive: 0 };
   for (let i = 0; i < n; i++) {
     const r = first + i;
-    const { result, verdicts } = runReplicate(scenario, profile, r, {
+    const { result, verdicts } = runReplicate(scenario, profiles, r, {
       trace: i === 0 ? options.trace : undefined,
       onCallLatency,
     });

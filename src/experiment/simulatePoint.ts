@@ -21,12 +21,10 @@ export function simulatePoint(
   options: SimulatePointOptions = {},
 ): Record<MetricName, MetricSummary> {
   const { scenario, profiles } = loaded;
-  const profile = profiles.get(scenario.agents.model);
-  if (profile === undefined) throw new Error(`no profile for model ${scenario.agents.model}`);
   const n = options.replicates ?? scenario.replicates;
   const columns = new Map<MetricName, Float64Array>(METRICS.map((m) => [m, new Float64Array(n)]));
   for (let r = 0; r < n; r++) {
-    const { result } = runReplicate(scenario, profile, r, { noBaseline: !options.speedup });
+    const { result } = runReplicate(scenario, profiles, r, { noBaseline: !options.speedup });
     for (const m of METRICS) (columns.get(m) as Float64Array)[r] = result[m];
   }
   const out = {} as Record<MetricName, MetricSummary>;

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import type { ModelProfile } from "../agents/ModelProfile.js";
+import type { TeamProfiles } from "../runtime/World.js";
 import { loadScenarioFrom } from "../scenario/loadScenario.js";
 import type { Scenario } from "../scenario/ScenarioSchema.js";
 import { parseSourceText } from "../scenario/validateYaml.js";
@@ -19,14 +19,14 @@ export interface SweepTask {
 
 /** Runs sweep tasks of one job, loading each point's scenario once. */
 export class SweepTaskRunner {
-  private readonly cache = new Map<number, { scenario: Scenario; profile: ModelProfile }>();
+  private readonly cache = new Map<number, { scenario: Scenario; profiles: TeamProfiles }>();
 
   constructor(private readonly job: SweepJob) {}
 
   /** The results line of a task: point, replicate, params, then every RunResult field. */
   run(task: SweepTask): string {
-    const { scenario, profile } = this.point(task.point);
-    const { result } = runReplicate(scenario, profile, task.replicate);
+    const { scenario, profiles } = this.point(task.point);
+    const { result } = runReplicate(scenario, profiles, task.replicate);
     const { replicate, ...rest } = result;
     return JSON.stringify({
       point: task.point,
@@ -36,14 +36,12 @@ export class SweepTaskRunner {
     });
   }
 
-  private point(index: number): { scenario: Scenario; profile: ModelProfile } {
+  private point(index: number): { scenario: Scenario; profiles: TeamProfiles } {
     let hit = this.cache.get(index);
     if (hit === undefined) {
       const src = parseSourceText("sweep", stringify(this.job.base));
       const loaded = loadScenarioFrom(src, { sets: this.job.points[index].sets });
-      const profile = loaded.profiles.get(loaded.scenario.agents.model);
-      if (profile === undefined) throw new Error(`no profile for ${loaded.scenario.agents.model}`);
-      hit = { scenario: loaded.scenario, profile };
+      hit = { scenario: loaded.scenario, profiles: loaded.profiles };
       this.cache.set(index, hit);
     }
     return hit;

@@ -10,6 +10,7 @@ import { byzantineAgents } from "../faults/byzantineAgents.js";
 import type { Fault } from "../faults/FaultSchema.js";
 import { healTime } from "../faults/healTime.js";
 import { Network, type NetworkConfig } from "../net/Network.js";
+import { modelErrors } from "../tasks/modelErrors.js";
 import { QuestionSet, type QuestionTaskConfig } from "../tasks/QuestionSet.js";
 import type { Task } from "../tasks/Task.js";
 import { WorkGraph } from "../tasks/WorkGraph.js";
@@ -25,7 +26,8 @@ export interface WorldSpec {
   seed: string | number;
   horizon_s: number;
   max_events: number;
-  agents: { count: number };
+  /** The team: its size and its groups of copies of one model (none: every member runs `profile`). */
+  agents: { count: number; groups?: readonly { model: string; count: number }[] };
   team: { protocol: string; failure_detector?: FailureDetectorConfig };
   task: (QuestionTaskConfig & { kind: "questions" }) | WorkGraphTaskConfig;
   network: NetworkConfig;
@@ -58,6 +60,26 @@ export interface WorldOptions {
   onCallLatency?: (latencyS: number) => void;
 }
 
+/**
+ * The models a team runs: one profile for every member, or profiles by model
+ * name for a team of groups.
+ */
+export type TeamProfiles = ModelProfile | ReadonlyMap<string, ModelProfile>;
+
+/** The profile of each member, agent-0 first: groups in list order. */
+export function profilesOf(agents: WorldSpec["agents"], profiles: TeamProfiles): ModelProfile[] {
+  const one = (model: string): ModelProfile => {
+    if (!(profiles instanceof Map)) return profiles as ModelProfile;
+    const p = profiles.get(model);
+    if (p === undefined) throw new Error(`no profile for model ${model}`);
+    return p;
+  };
+  const groups = agents.groups ?? [{ model: "", count: agents.count }];
+  const out = groups.flatMap((g) => Array.from({ length: g.count }, () => one(g.model)));
+  if (out.length !== agents.count) throw new Error("agents.count differs from its groups");
+  return out;
+}
+
 /** The seed of replicate `r`: the same for every sweep point (common random numbers). */
 export function replicateSeed(seed: string | number, r: number): string {
   return `${seed}/${r}`;
@@ -88,7 +110,7 @@ export class World {
 
   constructor(
     readonly spec: WorldSpec,
-    profile: ModelProfile,
+    profiles: TeamProfiles,
     readonly replicate: number,
     private readonly protocol: ProtocolFactory,
     options: WorldOptions = {},
@@ -117,12 +139,21 @@ export class World {
       byzantine,
       detector: spec.team.failure_detector ?? "perfect",
     });
+    const memberProfiles = profilesOf(spec.agents, profiles);
     for (let i = 0; i < spec.agents.count; i++) {
+      const profile = memberProfiles[i];
       const model = new MockLLM(memberName(i), i, profile, this.sim, this.rng, trace, onLatency);
       this.agents.push(model);
       this.rt.addMember(model);
     }
     for (const name of protocol.extraNodes ?? []) this.rt.addNode(name);
+    // Each model's item-level errors, shared by its copies (questions only).
+    if (spec.task.kind === "questions" && spec.task.errors !== undefined) {
+      const names = memberProfiles.map((p) => p.name);
+      const errors = modelErrors(spec.task.errors, names, spec.task.items, this.rng);
+      if (errors !== null)
+        for (const a of this.agents) a.itemErrors = errors.get(a.profile.name) ?? null;
+    }
   }
 
   /** Mean latency of the run's successful calls (0 if none). */

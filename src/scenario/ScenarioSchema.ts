@@ -3,6 +3,7 @@ import { distributionSchema } from "../core/distributionSchema.js";
 import { FaultSchema, faultAgents } from "../faults/FaultSchema.js";
 import { getProtocol, TeamSchema } from "../protocols/registry.js";
 import { DifficultySchema } from "../tasks/difficultySchema.js";
+import { ModelErrorsSchema } from "../tasks/modelErrors.js";
 import {
   ChainTaskSchema,
   ForkJoinTaskSchema,
@@ -24,6 +25,10 @@ const QuestionsTaskSchema = z.strictObject({
   prompt_tokens: distributionSchema("")
     .prefault({ dist: "fixed", value: 400 })
     .meta({ description: "input tokens of one question's prompt" }),
+  errors: ModelErrorsSchema.meta({
+    description:
+      "how different models' errors on one item correlate (model_noise, rho) and whether wrong answers collide (distractor_concentration)",
+  }),
 });
 
 const NetworkSchema = z.strictObject({
@@ -52,6 +57,55 @@ const NetworkSchema = z.strictObject({
     }),
 });
 
+/** Most agents in one team (all groups together). */
+export const MAX_AGENTS = 100_000;
+
+/** One group of a team: `count` copies of `model`, in an optional structural `role`. */
+export interface AgentGroup {
+  model: string;
+  count: number;
+  role?: string;
+}
+
+/**
+ * The team's members: `{model, count}` (one group, the shorthand) or a list of
+ * groups, numbered agent-0 .. agent-(n-1) in list order. Validated into
+ * `{ model, count, groups }`: `count` is the whole team, `model` the one model of
+ * a one-model team or a label such as "1×gpt-4o + 2×llama-3-70b" for a mixed one.
+ */
+function agentsSchema(modelName: z.ZodType<string>) {
+  const group = (withDefault: boolean) =>
+    z.strictObject({
+      model: withDefault ? modelName.default("gpt-4o") : modelName,
+      count: z.number().int().min(1).max(MAX_AGENTS).default(1),
+      role: z.string().min(1).optional().meta({
+        description:
+          "the group's role in the structure (leader, worker, a pipeline stage, ...); see teamsim protocols",
+      }),
+    });
+  return z
+    .union([group(true), z.array(group(false)).min(1)])
+    .transform((v, ctx) => {
+      const groups: AgentGroup[] = Array.isArray(v) ? v : [v];
+      const count = groups.reduce((sum, g) => sum + g.count, 0);
+      if (count > MAX_AGENTS) {
+        ctx.addIssue({
+          code: "custom",
+          message: `at most ${MAX_AGENTS} agents in all groups together (found ${count})`,
+        });
+      }
+      const models = [...new Set(groups.map((g) => g.model))];
+      const model =
+        models.length === 1 ? models[0] : groups.map((g) => `${g.count}×${g.model}`).join(" + ");
+      return { model, count, groups };
+    })
+    .prefault({} as never)
+    .meta({
+      description:
+        "the team: {model, count} (copies of one model) or a list of groups [{model, count, role}], numbered agent-0.. in list order",
+    });
+}
+
 /**
  * The zod schema of a scenario. `models` are the profile names available (so a
  * misspelt model is caught with its position, and editors can autocomplete it).
@@ -73,12 +127,7 @@ export function scenarioSchema(models: readonly string[]) {
         description:
           "events after which a replicate is cut off (a livelock is a result, not a hang)",
       }),
-      agents: z
-        .strictObject({
-          model: modelName.default("gpt-4o"),
-          count: z.number().int().min(1).max(100_000).default(1),
-        })
-        .prefault({}),
+      agents: agentsSchema(modelName),
       team: TeamSchema.prefault({ protocol: "single" }),
       // `kind` may be left out: questions are the default task.
       task: z

@@ -2,6 +2,7 @@ import { type DistSpec, sample } from "../core/Distribution.js";
 import type { Rng } from "../core/Rng.js";
 import type { Difficulty } from "./difficultySchema.js";
 import { drawDifficulty } from "./drawDifficulty.js";
+import type { ModelErrorsConfig } from "./modelErrors.js";
 
 /** One question: how likely the reference agent is to answer it right, and its prompt size. */
 export interface Question {
@@ -17,12 +18,15 @@ export interface QuestionTaskConfig {
   choices: number;
   difficulty: Difficulty;
   prompt_tokens: DistSpec;
+  /** How different models' errors on an item are related (absent: as copies of one model). */
+  errors?: ModelErrorsConfig;
 }
 
 /**
  * A set of multiple-choice questions drawn from a difficulty distribution. Agents
  * of one model share each item's difficulty, which is what correlates their errors
- * (and makes majority voting saturate).
+ * (and makes majority voting saturate); different models share it too, up to the
+ * model-level noise of the task's `errors` (tasks/modelErrors).
  */
 export class QuestionSet {
   readonly kind = "questions";
