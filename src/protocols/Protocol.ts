@@ -39,6 +39,11 @@ export interface ProtocolModule<S extends z.ZodType = z.ZodType> {
   deciders?: "all" | "some";
   /** Liveness it owes (checked by checkLiveness); none: the liveness verdict is n/a. */
   liveness?: Liveness<z.output<S>>;
+  /**
+   * The role of each member of a team of n, by position (agent-0 first): what a
+   * group's `role` in the scenario must match. None: its members have no roles.
+   */
+  roles?(options: z.output<S>, n: number): string[];
   /** Most Byzantine members it is built to tolerate in a team of n (default 0). */
   byzantineBound?(options: z.output<S>, n: number): number;
   create(rt: Runtime, options: z.output<S>): Protocol;

@@ -65,6 +65,7 @@ export const debate: ProtocolModule<typeof schema> = {
     },
     none: "peer pressure makes the votes dependent round by round (opinion dynamics)",
   },
+  roles: (_o, n) => Array.from({ length: n }, () => "debater"),
   create: (rt, options) => {
     const agents = rt.nodes<Msgs>();
     const coordinator = rt.node<Msgs>(COORDINATOR);

@@ -268,5 +268,6 @@ export const decentralized: ProtocolModule<typeof schema> = {
     fits: { amdahl: everyone, "work-span": everyone },
     none: "conflicts and rework on an eventually consistent board depend on timing and delays",
   },
+  roles: (_o, n) => Array.from({ length: n }, () => "peer"),
   create,
 };

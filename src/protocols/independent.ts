@@ -369,6 +369,7 @@ export const independent: ProtocolModule<typeof schema> = {
         "n votes per item flow one way to a coordinator that is not an agent; the law's star counts a request and a reply per edge",
     },
   },
+  roles: (_o, n) => Array.from({ length: n }, () => "voter"),
   create: (rt, options) =>
     rt.task.kind === "questions" ? new Independent(rt, options) : hedging(rt),
 };

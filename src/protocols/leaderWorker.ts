@@ -303,5 +303,6 @@ export const leaderWorker: ProtocolModule<typeof schema> = {
       "leader-worker-speedup": (team) => ({ notes: overhead(team) }),
     },
   },
+  roles: (_o, n) => Array.from({ length: n }, (_, i) => (i === 0 ? "leader" : "worker")),
   create: (rt, options) => new LeaderWorker(rt, options),
 };

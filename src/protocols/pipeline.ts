@@ -242,5 +242,7 @@ export const pipeline: ProtocolModule<typeof schema> = {
   extraNodes: [BOARD],
   example: "scenarios/pipeline.yaml",
   law: { none: "reviews send bad code back: a queueing network with feedback, non-exponential" },
+  // agent-i works stage i mod S.
+  roles: (o, n) => Array.from({ length: n }, (_, i) => o.stages[i % o.stages.length]),
   create,
 };

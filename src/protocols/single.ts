@@ -71,6 +71,8 @@ export const single: ProtocolModule<typeof schema> = {
       messages: "it sends no messages",
     },
   },
+  // Only agent-0 works; any others idle.
+  roles: (_o, n) => Array.from({ length: n }, (_, i) => (i === 0 ? "solver" : "idle")),
   create: (rt) => {
     const node = rt.members[0];
     const body = () => (rt.task.kind === "questions" ? answer(rt, node) : build(rt, node));

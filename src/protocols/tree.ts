@@ -260,5 +260,9 @@ export const tree: ProtocolModule<typeof schema> = {
   tasks: ["workgraph"],
   example: "scenarios/tree.yaml",
   law: { none: "its speedup hangs on how sub-leaders split the graph and on nested reviews" },
+  roles: (o, n) => {
+    const { leaders } = buildHierarchy(n, o.branching, o.depth);
+    return leaders.map((l) => (l === undefined ? "worker" : "leader"));
+  },
   create,
 };

@@ -177,5 +177,6 @@ export const twoPhaseCommit: ProtocolModule<typeof schema> = {
   tasks: ["questions"],
   example: "scenarios/two-phase-commit.yaml",
   law: { none: "an item commits only if every agent's call agrees, in up to max_rounds rounds" },
+  roles: (_o, n) => Array.from({ length: n }, (_, i) => (i === 0 ? "coordinator" : "participant")),
   create: (rt, options) => new TwoPhaseCommit(rt, options),
 };

@@ -106,6 +106,50 @@ function agentsSchema(modelName: z.ZodType<string>) {
     });
 }
 
+// Each group's `role` must be what the structure makes its members (roles go by position).
+function checkRoles(
+  groups: readonly AgentGroup[],
+  roles: readonly string[] | undefined,
+  protocol: string,
+  ctx: z.RefinementCtx,
+): void {
+  let start = 0;
+  groups.forEach((g, i) => {
+    const path = groups.length === 1 ? ["agents", "role"] : ["agents", i, "role"];
+    const held = roles?.slice(start, start + g.count) ?? [];
+    const members =
+      g.count === 1 ? `agent-${start}` : `agent-${start}..agent-${start + g.count - 1}`;
+    start += g.count;
+    if (g.role === undefined) return;
+    if (roles === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `no role (${protocol} gives its members none)`,
+      });
+    } else if (held.some((r) => r !== g.role)) {
+      const layout = describeRoles(roles);
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `the role ${protocol} gives ${members}: ${[...new Set(held)].join(" and ")} (roles go by position: ${layout}; reorder or split the groups)`,
+      });
+    }
+  });
+}
+
+// "agent-0 leader, agent-1..agent-4 worker": runs of one role.
+function describeRoles(roles: readonly string[]): string {
+  const runs: string[] = [];
+  for (let i = 0; i < roles.length; ) {
+    let j = i;
+    while (j + 1 < roles.length && roles[j + 1] === roles[i]) j++;
+    runs.push(`${i === j ? `agent-${i}` : `agent-${i}..agent-${j}`} ${roles[i]}`);
+    i = j + 1;
+  }
+  return runs.join(", ");
+}
+
 /**
  * The zod schema of a scenario. `models` are the profile names available (so a
  * misspelt model is caught with its position, and editors can autocomplete it).
@@ -165,6 +209,9 @@ export function scenarioSchema(models: readonly string[]) {
       for (const problem of protocol.checkTeam?.(s.team, s.agents.count) ?? []) {
         ctx.addIssue({ code: "custom", path: ["team", problem.field], message: problem.expected });
       }
+      // (A team that failed its own checks has no groups to check roles against.)
+      if (s.agents?.groups !== undefined)
+        checkRoles(s.agents.groups, protocol.roles?.(s.team, s.agents.count), protocol.name, ctx);
       const agents = new Set(Array.from({ length: s.agents.count }, (_, i) => `agent-${i}`));
       // Links and faults may also name the nodes the protocol adds (a coordinator).
       const extra = protocol.extraNodes ?? [];

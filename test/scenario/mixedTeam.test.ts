@@ -102,4 +102,39 @@ describe("mixed-model teams", () => {
     const acc = SKILLS.map((s) => expectNormal((z) => sigmoid(logit(P) + s + SIGMA * z)));
     expect(law).toBeLessThan(majorityOf3(acc) - 0.01);
   });
+
+  it("roles must be what the structure makes each position", () => {
+    const lw = (agents: unknown) =>
+      scenarioOf({
+        agents,
+        team: { protocol: "leader-worker" },
+        task: { kind: "chain", subtasks: 4 },
+      });
+    const ok = lw([
+      { model: "claude-sonnet-4-6", count: 1, role: "leader" },
+      { model: "gemini-3-flash", count: 3, role: "worker" },
+    ]);
+    expect(ok.scenario.agents.groups.map((g) => g.role)).toEqual(["leader", "worker"]);
+    expect(() =>
+      lw([
+        { model: "gemini-3-flash", count: 3, role: "worker" },
+        { model: "claude-sonnet-4-6", count: 1, role: "leader" },
+      ]),
+    ).toThrow(
+      /agents\.0\.role: expected the role leader-worker gives agent-0\.\.agent-2: leader and worker \(roles go by position: agent-0 leader, agent-1\.\.agent-3 worker; reorder or split the groups\)/,
+    );
+    expect(() => lw({ model: "gpt-4o", count: 3, role: "judge" })).toThrow(
+      /agents\.role: expected the role/,
+    );
+    const pipeline = scenarioOf({
+      agents: [
+        { model: "gpt-4o", count: 1, role: "planner" },
+        { model: "llama-3-70b", count: 1, role: "coder" },
+        { model: "gpt-4o", count: 1, role: "reviewer" },
+      ],
+      team: { protocol: "pipeline" },
+      task: { kind: "chain", subtasks: 3 },
+    });
+    expect(pipeline.scenario.agents.count).toBe(3);
+  });
 });
