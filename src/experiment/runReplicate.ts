@@ -65,6 +65,7 @@ export function runReplicate(
       counters: world.rt.counters,
       meanCallLatency: world.meanCallLatency,
       decidedAll: decidedByAll(world.history, world.deciders(), world.task.size),
+      correctDecidersOnly: getProtocol(scenario.team.protocol).deciders === "all",
     },
     speedupOf,
   );

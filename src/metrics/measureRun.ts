@@ -25,6 +25,12 @@ export interface RunObservation {
   meanCallLatency: number;
   /** Items decided by every correct node up at the end (see RunResult.decided_all), over all items. */
   decidedAll: number;
+  /**
+   * Whether every member decides (raft, pbft, gossip): then the decisions of a
+   * node inside a Byzantine window do not count as the team's (the correct
+   * nodes' do); where one node decides for the team, its decision is the team's.
+   */
+  correctDecidersOnly?: boolean;
 }
 
 /**
@@ -40,6 +46,7 @@ export function measureRun(o: RunObservation, speedupOf: (makespan: number) => n
   let lastDecision = 0;
   let waitSum = 0;
   for (const d of history.decisions) {
+    if (o.correctDecidersOnly && history.byzantineAt(d.node, d.t)) continue;
     if (!first.has(d.item)) {
       first.set(d.item, d.answer);
       waitSum += d.t - (history.opened[d.item] ?? 0);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { CallHandle } from "../agents/MockLLM.js";
 import type { Node, Timer } from "../runtime/Node.js";
 import type { Protocol, Runtime } from "../runtime/Runtime.js";
+import type { Signature } from "../runtime/Signatures.js";
 import type { ProtocolModule } from "./Protocol.js";
 
 const schema = z.strictObject({
@@ -20,43 +21,65 @@ const schema = z.strictObject({
 });
 
 // Message sizes in tokens: a header (view, sequence number, digest, signature) and,
-// for a pre-prepare, the answer it carries.
+// for a pre-prepare, the answer it carries; a prepared certificate costs CERT_TOKENS.
 const HEADER_TOKENS = 24;
 const CERT_TOKENS = 4;
 const FETCH_TOKENS = 16;
 // The view-change timer grows at most to this multiple of view_timeout_s.
 const MAX_BACKOFF = 8;
+// Lost messages are resent this often (a fraction of the view timeout), so that a
+// lost PRE-PREPARE, PREPARE, COMMIT or VIEW-CHANGE costs a retransmission, not a view change.
+const RETRANSMIT_FRACTION = 0.25;
+// A `replaying` replica resends an old message on this share of the messages it receives.
+const REPLAY_P = 0.25;
 
-// `answer` (first proposed in view `origin`, `tokens` long) for `seq` in `view`: a
-// pre-prepare, or, kept by a replica that saw it prepared, a prepared certificate.
+// `answer` (first proposed in view `origin`, `tokens` long) for `seq` in `view`, as
+// the view's primary signed it.
 type Proposal = { view: number; seq: number; origin: number; answer: number; tokens: number };
-type Vote = { view: number; seq: number; digest: string };
+type PrePrepare = Proposal & { sig: Signature };
+type Vote = { view: number; seq: number; digest: string; sig: Signature };
+// A prepared certificate: the primary's signed pre-prepare and the signed matching
+// prepares of enough backups; nobody can make one without their signatures.
+type Cert = { pp: PrePrepare; prepares: { from: number; sig: Signature }[] };
 // `nextExec`: the sender's first unexecuted seq; `certs`: every prepared
-// certificate of the sender (no checkpoints, so no garbage collection).
-type ViewChange = { view: number; from: number; nextExec: number; certs: Proposal[] };
-// The 2f+1 view-change messages the new primary acts on; replicas recompute its plan from them.
-type NewView = { view: number; vcs: ViewChange[] };
+// certificate of the sender (no checkpoints, so no garbage collection); signed by `from`.
+type ViewChange = { view: number; from: number; nextExec: number; certs: Cert[]; sig: Signature };
+// The quorum of view changes the new primary acts on, signed by it; replicas check
+// every signature and recompute its plan from them.
+type NewView = { view: number; vcs: ViewChange[]; sig: Signature };
+// What a replica has of a slot (it asks for the rest; `reply`: an answer, never answered).
+type Status = {
+  view: number;
+  seq: number;
+  pp: boolean;
+  prepares: number[];
+  commits: number[];
+  reply: boolean;
+};
 
 /** The messages of PBFT, by kind; `fetch` asks for the entries executed from `from` on. */
 type Msgs = {
-  "pre-prepare": Proposal;
+  "pre-prepare": PrePrepare;
   prepare: Vote;
   commit: Vote;
-  "view-change": ViewChange;
+  // `echo`: an answer to a replica that is behind or resending (never answered itself).
+  "view-change": { vc: ViewChange; echo: boolean };
   "new-view": NewView;
+  status: Status;
   fetch: { from: number };
   state: { entries: { seq: number; digest: string }[] };
 };
 
 // One (view, seq) slot of a replica's message log: the pre-prepare as offered (kept
-// until the replica is in its view to check it), the accepted one, the votes (its
-// own commit among them once it prepared).
+// until the replica is in its view to check it), the accepted one, the signed votes
+// (its own among them), and when the replica first heard of it.
 class Slot {
-  offer: Proposal | null = null;
-  pp: Proposal | null = null;
-  prepares = new Map<number, string>();
-  commits = new Map<number, string>();
+  offer: PrePrepare | null = null;
+  pp: PrePrepare | null = null;
+  prepares = new Map<number, Vote>();
+  commits = new Map<number, Vote>();
   committed = false;
+  since = 0;
 }
 
 // What a NEW-VIEW obliges the new primary to re-propose: from `low` on, the
@@ -68,10 +91,18 @@ const answerOf = (digest: string) => Number(digest.slice(digest.indexOf(":") + 1
 const originOf = (digest: string) => Number(digest.slice(0, digest.indexOf(":")));
 const vcTokens = (vc: ViewChange) => HEADER_TOKENS + CERT_TOKENS * vc.certs.length;
 const newViewTokens = (nv: NewView) => nv.vcs.reduce((t, vc) => t + vcTokens(vc), HEADER_TOKENS);
+// What each signature covers.
+const ppContent = (p: Proposal) => `pre-prepare:${p.view}:${p.seq}:${digestOf(p)}`;
+const voteContent = (kind: string, v: number, seq: number, digest: string) =>
+  `${kind}:${v}:${seq}:${digest}`;
+const certKey = (c: Cert) => `${c.pp.view}/${c.pp.seq}/${digestOf(c.pp)}`;
+const vcContent = (vc: ViewChange) =>
+  `view-change:${vc.view}:${vc.from}:${vc.nextExec}:${vc.certs.map(certKey).join(",")}`;
+const nvContent = (nv: NewView) => `new-view:${nv.view}:${nv.vcs.map((vc) => vc.sig).join(",")}`;
 
-function count(votes: Map<number, string>, digest: string): number {
+function count(votes: Map<number, Vote>, digest: string): number {
   let c = 0;
-  for (const d of votes.values()) if (d === digest) c++;
+  for (const v of votes.values()) if (v.digest === digest) c++;
   return c;
 }
 
@@ -86,7 +117,7 @@ function entry<K, V>(map: Map<K, V>, key: K, Make: new () => NoInfer<V>): V {
 function planOf(nv: NewView): ViewPlan {
   const low = Math.min(...nv.vcs.map((vc) => vc.nextExec));
   const carried = new Map<number, Proposal>();
-  for (const c of nv.vcs.flatMap((vc) => vc.certs)) {
+  for (const { pp: c } of nv.vcs.flatMap((vc) => vc.certs)) {
     if (c.seq >= low && (carried.get(c.seq)?.view ?? -1) < c.view) carried.set(c.seq, c);
   }
   return { low, carried };
@@ -96,89 +127,188 @@ function planOf(nv: NewView): ViewPlan {
 // sequence number k. The primary of view v (agent v mod n) answers it with an LLM
 // call and multicasts PRE-PREPARE; replicas multicast PREPARE, then, once prepared
 // (pre-prepare + quorum-1 matching prepares), COMMIT; a quorum of matching commits
-// (ceil((n+f+1)/2), 2f+1 when n = 3f+1) commits it,
-// executed in sequence order. Replicas that see no commit for view_timeout_s ask
-// for a view change, carrying their prepared certificates; the new primary
-// re-proposes the highest-view prepared value of each pending seq. A replica that
-// fell behind learns executed entries from f+1 matching state replies.
+// (ceil((n+f+1)/2), 2f+1 when n = 3f+1) commits it, executed in sequence order.
+// Messages are signed (rt.sign), so prepared certificates and view changes can be
+// relayed and checked. A replica resends what is missing of a slot every
+// RETRANSMIT_FRACTION of the view timeout; one that sees no commit for
+// view_timeout_s asks for a view change, carrying its prepared certificates; the
+// new primary re-proposes the highest-view prepared value of each pending seq. A
+// replica that fell behind learns executed entries from f+1 matching state replies.
+// Byzantine behaviour is read at every action (rt.behaviourOf), so a replica
+// Byzantine for a window misbehaves only inside it.
 function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
   const nodes = rt.nodes<Msgs>();
-  const f = options.f === "auto" ? Math.floor((nodes.length - 1) / 3) : options.f;
+  const n = nodes.length;
+  const f = options.f === "auto" ? Math.floor((n - 1) / 3) : options.f;
   // Any two quorums of ceil((n+f+1)/2) share at least f+1 replicas, one of them
   // correct, whatever n (Castro & Liskov's 2f+1 when n = 3f+1); 2f+1 alone lets
   // two disjoint quorums commit different answers once n > 3f+1.
-  const quorum = Math.ceil((nodes.length + f + 1) / 2);
+  const quorum = Math.ceil((n + f + 1) / 2);
+  const commitQuorum = quorum;
+  // Prepared: the pre-prepare and this many matching prepares of backups (a certificate needs as many).
+  const prepareQuorum = quorum - 1;
   const questions = rt.questions.items;
   const items = questions.length;
-  const primary = (view: number) => view % nodes.length;
-  let halted = false;
+  const retransmitS = options.view_timeout_s * RETRANSMIT_FRACTION;
+  const primary = (view: number) => view % n;
   const replicas = nodes.map(replica);
 
-  // Once every correct replica has executed every item, timers stop (Byzantine ones'
-  // too) and the run ends at quiescence. A correct replica that is down holds this
-  // back (it may recover and catch up); the others, done, have stopped their timers.
+  // A message whose signatures do not check out: dropped, and traced (forgeries are visible).
+  function reject(node: Node<Msgs>, from: number, kind: string, why: string): void {
+    if (rt.trace.enabled)
+      rt.trace.record({
+        t: rt.now,
+        type: "reject",
+        node: node.name,
+        from: nodes[from].name,
+        kind,
+        why,
+      });
+  }
+
+  function validCert(c: Cert): boolean {
+    const p = c.pp;
+    if (!rt.verify(p.sig, primary(p.view), ppContent(p))) return false;
+    const content = voteContent("prepare", p.view, p.seq, digestOf(p));
+    const froms = new Set<number>();
+    for (const { from, sig } of c.prepares)
+      if (from !== primary(p.view) && rt.verify(sig, from, content)) froms.add(from);
+    return froms.size >= prepareQuorum;
+  }
+
+  function validViewChange(vc: ViewChange): boolean {
+    return (
+      rt.verify(vc.sig, vc.from, vcContent(vc)) &&
+      vc.certs.every((c) => c.pp.view < vc.view && validCert(c))
+    );
+  }
+
+  function validNewView(nv: NewView): boolean {
+    const froms = new Set(nv.vcs.map((vc) => vc.from));
+    return (
+      rt.verify(nv.sig, primary(nv.view), nvContent(nv)) &&
+      froms.size === nv.vcs.length &&
+      froms.size >= quorum &&
+      nv.vcs.every((vc) => vc.view === nv.view && validViewChange(vc))
+    );
+  }
+
+  // Every replica correct now has executed every item (a correct replica that is down
+  // and behind holds this back). Not a flag: a replica that recovers, or whose
+  // Byzantine window ends, behind, starts its timers again and the others answer it.
+  const allDone = () => replicas.every((r) => r.done());
+
+  // Replicas Byzantine now stop their timers once the correct ones are done, so the
+  // run can end at quiescence (the correct ones have stopped theirs).
   function checkAllDone(): void {
-    if (halted || !replicas.every((r) => r.done())) return;
-    halted = true;
-    for (const r of replicas) r.halt();
+    if (allDone()) for (const r of replicas) r.idle();
   }
 
   function replica(node: Node<Msgs>) {
     const i = node.index;
-    const behaviour = rt.everByzantine(node) ? rt.behaviourOf(node) : null; // TODO windows
+    const bad = () => rt.behaviourOf(node);
+    const others = nodes.filter((p) => p !== node);
+    const rankOf = (j: number) => (j < i ? j : j - 1);
+    const replayRng = rt.stream(`agent/${i}/pbft/replay`);
     // Durable (its stable log, kept through a crash): its view or, while `changing`,
     // the one it moves to (it never goes back to a view it left); as primary, the first
     // seq it has not pre-prepared in `view` (-1: none); its prepared certificates; the
     // digests to execute once committed (or learned from f+1 replicas), executed below
-    // `nextExec`; the NEW-VIEWs it installed and sent (resent to replicas that missed them).
+    // `nextExec`; the NEW-VIEWs it installed (resent to replicas that missed them).
     let view = 0;
     let changing = false;
     let target = 0;
     let proposing = i === 0 ? 0 : -1;
     let nextExec = 0;
-    const certs: (Proposal | undefined)[] = [];
+    const certs: (Cert | undefined)[] = [];
     const ready: string[] = [];
     const plans = new Map<number, ViewPlan>([[0, { low: 0, carried: new Map() }]]);
     const newViews = new Map<number, NewView>();
-    // Volatile (lost in a crash): the messages being collected, the timer, the call in flight.
+    // Volatile (lost in a crash): the messages being collected, the timers, the call in
+    // flight, and (a replaying replica's) the messages it may replay.
     let slots = new Map<number, Map<number, Slot>>();
     let vcs = new Map<number, Map<number, ViewChange>>();
     let latestVc = new Map<number, number>(); // the highest view each peer asked to change to
     let reports = new Map<number, Map<number, string>>();
+    let echoed = new Set<string>(); // a view-attacker's agreeing votes, sent once per peer
+    let replayLog: { kind: keyof Msgs; payload: Msgs[keyof Msgs] }[] = [];
     let timer: Timer | null = null;
+    let tick: Timer | null = null;
     let backoff = 0;
     let call: CallHandle | null = null;
 
     // The view whose messages the replica still takes: its view, or the one it is changing to.
     const horizon = () => (changing ? target : view);
     const inView = (v: number) => !changing && view === v;
-    const slot = (v: number, seq: number) => entry(entry(slots, v, Map), seq, Slot);
-
-    // To every other replica; `make` gets the peer's rank (what an equivocator varies).
-    function multicast<K extends keyof Msgs>(kind: K, make: (rank: number) => Msgs[K], t: number) {
-      if (behaviour !== "equivocating") return node.broadcast(kind, make(0), t);
-      nodes.filter((p) => p !== node).forEach((peer, rank) => node.send(peer, kind, make(rank), t));
+    function slot(v: number, seq: number): Slot {
+      const byView = entry(slots, v, Map);
+      let s = byView.get(seq);
+      if (s === undefined) {
+        byView.set(seq, (s = new Slot()));
+        s.since = rt.now;
+      }
+      return s;
     }
 
-    // The answer the replica tells the peer of `rank`, and its prepare or commit for `p`.
-    const told = (seq: number, answer: number, rank: number) =>
-      behaviour === "equivocating" ? (answer + rank) % questions[seq].choices : answer;
-    function vote(p: Proposal, rank: number): Vote {
-      const answer =
-        behaviour === "always-wrong" && p.answer === 0 ? 1 : told(p.seq, p.answer, rank);
-      return { view: p.view, seq: p.seq, digest: digestOf({ origin: p.origin, answer }) };
+    // Still owes work: it has not executed every item (and, Byzantine now, the correct ones have not either).
+    const active = () => nextExec < items && !(bad() !== null && allDone());
+
+    function send<K extends keyof Msgs>(to: number, kind: K, payload: Msgs[K], tokens: number) {
+      if (bad() === "replaying") replayLog.push({ kind, payload });
+      node.send(nodes[to], kind, payload, tokens);
+    }
+    // To every other replica; `make` gets the peer (what an equivocator varies), null: nothing to it.
+    function multicast<K extends keyof Msgs>(
+      kind: K,
+      make: (peer: number) => Msgs[K] | null,
+      t: number,
+    ) {
+      const same = bad() === null || bad() === "always-wrong" || bad() === "replaying";
+      if (same) {
+        const payload = make(-1);
+        if (payload === null) return;
+        if (bad() === "replaying") replayLog.push({ kind, payload });
+        return node.broadcast(kind, payload, t);
+      }
+      for (const peer of others) {
+        const payload = make(peer.index);
+        if (payload !== null) node.send(peer, kind, payload, t);
+      }
+    }
+
+    // The answer the replica tells `peer` (-1: everyone): an equivocator tells each
+    // peer another one; a view-attacker tells two halves of its peers two answers.
+    function told(seq: number, answer: number, peer: number): number {
+      const b = bad();
+      if (peer < 0) return answer;
+      const choices = questions[seq].choices;
+      if (b === "equivocating") return (answer + rankOf(peer)) % choices;
+      if (b === "view-attacker" && rankOf(peer) >= (n - 1) >> 1) return (answer + 1) % choices;
+      return answer;
+    }
+    function signedPp(p: Proposal): PrePrepare {
+      const q = { view: p.view, seq: p.seq, origin: p.origin, answer: p.answer, tokens: p.tokens };
+      return { ...q, sig: rt.sign(node, ppContent(q)) };
+    }
+    function signedVote(kind: "prepare" | "commit", v: number, seq: number, digest: string): Vote {
+      return { view: v, seq, digest, sig: rt.sign(node, voteContent(kind, v, seq, digest)) };
+    }
+    // Its prepare or commit for `p` as told to `peer`.
+    function vote(kind: "prepare" | "commit", p: Proposal, peer: number): Vote {
+      const answer = bad() === "always-wrong" && p.answer === 0 ? 1 : told(p.seq, p.answer, peer);
+      return signedVote(kind, p.view, p.seq, digestOf({ origin: p.origin, answer }));
     }
 
     function propose(seq: number): void {
       const v = view;
       proposing = seq;
-      if (seq >= items || halted) return;
+      if (seq >= items) return;
       const carried = plans.get(v)?.carried.get(seq);
       if (carried !== undefined) return prePrepare({ ...carried, view: v });
       const { promptTokens: inputTokens, pRef, choices } = questions[seq];
       rt.history.open(seq, rt.now);
       call = node.call({ inputTokens, pRef, choices, label: seq }, (res) => {
-        if (!inView(v) || proposing !== seq || halted) return;
+        if (!inView(v) || proposing !== seq) return;
         // A call that gave up after its retries is made again: the primary owes an answer.
         if (!res.ok) return propose(seq);
         rt.history.propose(seq, res.answer);
@@ -187,17 +317,32 @@ function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
     }
 
     function prePrepare(p: Proposal): void {
-      slot(p.view, p.seq).pp = p;
-      const pp = (rank: number) => ({ ...p, answer: told(p.seq, p.answer, rank) });
-      multicast("pre-prepare", pp, HEADER_TOKENS + p.tokens);
+      const mine = signedPp(p);
+      slot(p.view, p.seq).pp = mine;
+      const toPeer = (peer: number) => {
+        const answer = told(p.seq, p.answer, peer);
+        return answer === p.answer ? mine : signedPp({ ...p, answer });
+      };
+      multicast("pre-prepare", toPeer, HEADER_TOKENS + p.tokens);
+      // A view-attacking primary proposes two answers (both recorded as proposals: its
+      // attack is on the quorums, not on validity) and commits, to each peer, what it told that peer.
+      if (bad() === "view-attacker" && p.origin === p.view) {
+        const other = told(p.seq, p.answer, others[others.length - 1].index);
+        if (other !== p.answer) rt.history.propose(p.seq, other);
+      }
+      if (bad() === "view-attacker")
+        for (const peer of others)
+          send(peer.index, "commit", vote("commit", toPeer(peer.index), peer.index), HEADER_TOKENS);
       checkPrepared(p.view, p.seq);
       // The order is fixed by the pre-prepare: the primary goes on to the next item
       // while this one's prepares and commits are under way.
       if (proposing === p.seq && inView(p.view)) propose(p.seq + 1);
     }
 
-    function onPrePrepare(from: number, p: Proposal): void {
+    function onPrePrepare(from: number, p: PrePrepare): void {
       if (p.view < horizon() || from !== primary(p.view)) return;
+      if (!rt.verify(p.sig, from, ppContent(p)))
+        return reject(node, from, "pre-prepare", "bad signature");
       // Only the first offer counts (a second one, however different, is ignored).
       slot(p.view, p.seq).offer ??= p;
       if (inView(p.view)) acceptPrePrepare(p.view, p.seq);
@@ -214,65 +359,91 @@ function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
       const c = plan.carried.get(seq);
       if (c !== undefined ? c.origin !== p.origin || c.answer !== p.answer : p.origin !== v) return;
       s.pp = p;
-      s.prepares.set(i, digestOf(p));
-      multicast("prepare", (rank) => vote(p, rank), HEADER_TOKENS);
+      s.prepares.set(i, signedVote("prepare", v, seq, digestOf(p)));
+      // A view-attacking backup sends no vote of its own: it agrees with each peer that
+      // votes, and with the primary.
+      if (bad() === "view-attacker")
+        send(primary(v), "prepare", s.prepares.get(i) as Vote, HEADER_TOKENS);
+      else multicast("prepare", (peer) => vote("prepare", p, peer), HEADER_TOKENS);
       checkPrepared(v, seq);
     }
 
     function onVote(from: number, kind: "prepare" | "commit", p: Vote): void {
       if (p.view < horizon()) return;
+      // Only the sender's own signed vote counts (a replayed one of another replica does not).
+      if (!rt.verify(p.sig, from, voteContent(kind, p.view, p.seq, p.digest)))
+        return reject(node, from, kind, "bad signature");
       const s = slot(p.view, p.seq);
+      if (bad() === "view-attacker" && !echoed.has(`${kind}/${p.view}/${p.seq}/${from}`)) {
+        echoed.add(`${kind}/${p.view}/${p.seq}/${from}`);
+        send(from, kind, signedVote(kind, p.view, p.seq, p.digest), HEADER_TOKENS);
+      }
       const votes = kind === "prepare" ? s.prepares : s.commits;
-      // Only the sender's own (signed) vote counts, and only its first one.
+      // Only its first vote counts; a primary does not prepare its own pre-prepare.
       if (votes.has(from) || (kind === "prepare" && from === primary(p.view))) return;
-      votes.set(from, p.digest);
+      votes.set(from, p);
       if (inView(p.view)) (kind === "prepare" ? checkPrepared : checkCommitted)(p.view, p.seq);
     }
 
     function checkPrepared(v: number, seq: number): void {
       const s = slot(v, seq);
       const p = s.pp;
-      if (p === null || s.commits.has(i) || count(s.prepares, digestOf(p)) < quorum - 1) return;
-      if ((certs[seq]?.view ?? -1) < v) certs[seq] = p;
-      s.commits.set(i, digestOf(p));
-      multicast("commit", (rank) => vote(p, rank), HEADER_TOKENS);
+      if (p === null || s.commits.has(i) || count(s.prepares, digestOf(p)) < prepareQuorum) return;
+      const prepares = [...s.prepares]
+        .filter(([j, vote]) => vote.digest === digestOf(p) && j !== primary(v))
+        .map(([from, vote]) => ({ from, sig: vote.sig }));
+      if ((certs[seq]?.pp.view ?? -1) < v) certs[seq] = { pp: p, prepares };
+      s.commits.set(i, signedVote("commit", v, seq, digestOf(p)));
+      // A withholding replica keeps its commits; a view-attacker only echoes others'.
+      const b = bad();
+      if (b !== "withholding" && b !== "view-attacker")
+        multicast("commit", (peer) => vote("commit", p, peer), HEADER_TOKENS);
       checkCommitted(v, seq);
     }
 
     function checkCommitted(v: number, seq: number): void {
       const s = slot(v, seq);
-      const mine = s.commits.get(i); // sent once prepared
-      if (mine === undefined || s.committed || count(s.commits, mine) < quorum) return;
+      const mine = s.commits.get(i); // made once prepared
+      if (mine === undefined || s.committed || count(s.commits, mine.digest) < commitQuorum) return;
       s.committed = true;
-      ready[seq] ??= mine;
+      ready[seq] ??= mine.digest;
       execute();
       // A later seq committed while an earlier one is missing (its messages were
       // lost): ask the others for what they executed rather than wait for the timer.
-      if (seq > nextExec && !halted) sendFetch();
+      if (seq > nextExec) sendFetch();
     }
 
-    // Executes ready entries in sequence order; a correct replica's execution is its decision.
+    // Executes ready entries in sequence order. Every execution is recorded: the
+    // checkers hold a replica to it only while it is correct (outside its Byzantine
+    // windows), and what it executes is what a quorum committed.
     function execute(): void {
       const before = nextExec;
       for (let d = ready[nextExec]; nextExec < items && d !== undefined; d = ready[nextExec]) {
         const seq = nextExec++;
-        if (behaviour !== null) continue;
         rt.history.commit(node.name, seq, originOf(d), `${seq}:${answerOf(d)}`, rt.now);
         rt.history.decide(seq, node.name, answerOf(d), rt.now);
       }
       if (nextExec === before) return;
       backoff = 0;
-      // Done: the timer stops (resetTimer only cancels it); in a view change it runs on.
+      // Progress restarts the view timer; in a view change it runs on (unless done).
       if (nextExec >= items || !changing) resetTimer();
       checkAllDone();
     }
 
+    // (Re)arms the view timer and, if not running, the retransmission tick; a replica
+    // with nothing left to do has neither (it still answers the others).
     function resetTimer(): void {
       timer?.cancel();
-      if (halted || behaviour === "silent" || nextExec >= items) return;
+      timer = null;
+      if (!active()) {
+        tick?.cancel();
+        tick = null;
+        return;
+      }
       // As in PBFT, the wait doubles with every view change that brought no progress.
       const factor = Math.min(2 ** backoff, MAX_BACKOFF);
       timer = node.after(options.view_timeout_s * factor, onTimeout);
+      if (tick === null || !tick.pending) tick = node.after(retransmitS, onTick);
     }
 
     function onTimeout(): void {
@@ -283,8 +454,85 @@ function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
       // otherwise the request may have been lost: say it again.
       if (!changing) startViewChange(view + 1);
       else if ((vcs.get(target)?.size ?? 0) >= quorum) startViewChange(target + 1);
-      else if (own !== undefined) node.broadcast("view-change", own, vcTokens(own));
+      else if (own !== undefined) broadcastViewChange(own);
       resetTimer();
+    }
+
+    // Resends what may have been lost: in a view change its VIEW-CHANGE; in a view, a
+    // status of every slot pending for a while (the others answer with what it lacks).
+    function onTick(): void {
+      tick = null;
+      if (!active()) return;
+      const b = bad();
+      if (b === "view-attacker") attackViews();
+      if (changing) {
+        const own = vcs.get(target)?.get(i);
+        if (own !== undefined) broadcastViewChange(own);
+      } else {
+        let stale = false;
+        for (const [seq, s] of [...(slots.get(view) ?? [])].sort(([a], [b]) => a - b)) {
+          if (seq < nextExec || s.committed || rt.now - s.since < retransmitS) continue;
+          stale = true;
+          node.broadcast("status", statusOf(view, seq, false), HEADER_TOKENS);
+        }
+        if (stale) sendFetch();
+      }
+      tick = node.after(retransmitS, onTick);
+    }
+
+    function statusOf(v: number, seq: number, reply: boolean): Status {
+      const s = slots.get(v)?.get(seq);
+      const has = (m: Map<number, Vote> | undefined) => [...(m?.keys() ?? [])];
+      return {
+        view: v,
+        seq,
+        pp: (s?.pp ?? s?.offer ?? null) !== null,
+        prepares: has(s?.prepares),
+        commits: has(s?.commits),
+        reply,
+      };
+    }
+
+    // Answers a status with the replica's own messages of that slot the sender lacks
+    // (and, if the sender has some it lacks, with its own status, once).
+    function onStatus(from: number, st: Status): void {
+      if (st.seq < nextExec) onFetch(from, { from: st.seq });
+      if (!inView(st.view)) return;
+      const s = slots.get(st.view)?.get(st.seq);
+      if (s !== undefined) {
+        if (s.pp !== null && i === primary(st.view) && !st.pp) {
+          const answer = told(st.seq, s.pp.answer, from);
+          send(
+            from,
+            "pre-prepare",
+            answer === s.pp.answer ? s.pp : signedPp({ ...s.pp, answer }),
+            HEADER_TOKENS + s.pp.tokens,
+          );
+        }
+        const b = bad();
+        const prepare = s.prepares.get(i);
+        if (
+          s.pp !== null &&
+          prepare !== undefined &&
+          !st.prepares.includes(i) &&
+          b !== "view-attacker"
+        )
+          send(from, "prepare", b === null ? prepare : vote("prepare", s.pp, from), HEADER_TOKENS);
+        const commit = s.commits.get(i);
+        if (
+          s.pp !== null &&
+          commit !== undefined &&
+          !st.commits.includes(i) &&
+          b !== "view-attacker" &&
+          b !== "withholding"
+        )
+          send(from, "commit", b === null ? commit : vote("commit", s.pp, from), HEADER_TOKENS);
+      }
+      const lacks =
+        (st.pp && (s?.pp ?? s?.offer ?? null) === null) ||
+        st.prepares.some((j) => !s?.prepares.has(j)) ||
+        st.commits.some((j) => !s?.commits.has(j));
+      if (!st.reply && lacks) send(from, "status", statusOf(st.view, st.seq, true), HEADER_TOKENS);
     }
 
     function startViewChange(v: number): void {
@@ -298,27 +546,53 @@ function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
       tryNewView(v);
     }
 
-    // Multicasts the VIEW-CHANGE towards `target`, with the replica's prepared certificates.
+    // Multicasts the signed VIEW-CHANGE towards `target`, with the replica's prepared
+    // certificates (a withholding replica leaves them out).
     function sendViewChange(): void {
-      const vc = { view: target, from: i, nextExec, certs: certs.filter((c) => c !== undefined) };
-      storeViewChange(i, vc);
-      node.broadcast("view-change", vc, vcTokens(vc));
+      const kept = bad() === "withholding" ? [] : certs.filter((c) => c !== undefined);
+      const body = { view: target, from: i, nextExec, certs: kept };
+      const vc = { ...body, sig: rt.sign(node, vcContent({ ...body, sig: 0 })) };
+      storeViewChange(vc);
+      broadcastViewChange(vc);
     }
 
-    function storeViewChange(from: number, vc: ViewChange): void {
+    function broadcastViewChange(vc: ViewChange): void {
+      multicast("view-change", () => ({ vc, echo: false }), vcTokens(vc));
+    }
+
+    function storeViewChange(vc: ViewChange): boolean {
       const byView = entry(vcs, vc.view, Map);
-      if (!byView.has(from)) byView.set(from, vc);
-      if ((latestVc.get(from) ?? -1) < vc.view) latestVc.set(from, vc.view);
+      const fresh = !byView.has(vc.from);
+      if (fresh) byView.set(vc.from, vc);
+      if ((latestVc.get(vc.from) ?? -1) < vc.view) latestVc.set(vc.from, vc.view);
+      return fresh;
     }
 
-    function onViewChange(from: number, vc: ViewChange): void {
-      storeViewChange(from, vc);
-      // A replica asking for a view that is already installed missed its NEW-VIEW.
-      if (!changing && vc.view <= view) {
+    function onViewChange(from: number, { vc, echo }: Msgs["view-change"]): void {
+      // Relayed or not, a view change counts only if its signer's signature and its
+      // certificates' signatures check out: nobody can ask in another replica's name.
+      if (!validViewChange(vc))
+        return reject(
+          node,
+          from,
+          "view-change",
+          vc.from === from ? "bad certificate" : "forged signer",
+        );
+      const fresh = storeViewChange(vc);
+      // A replica asking for a view at or below ours is behind: tell it where we are.
+      if (vc.view < horizon() || (!changing && vc.view === view)) {
+        if (echo) return;
         const nv = newViews.get(view);
-        if (nv !== undefined) node.send(nodes[from], "new-view", nv, newViewTokens(nv));
+        if (!changing && nv !== undefined) send(from, "new-view", nv, newViewTokens(nv));
+        const own = vcs.get(target)?.get(i);
+        if (changing && own !== undefined)
+          send(from, "view-change", { vc: own, echo: true }, vcTokens(own));
         return;
       }
+      // The same request again: the sender may lack ours.
+      const own = vcs.get(vc.view)?.get(i);
+      if (!fresh && !echo && own !== undefined)
+        send(from, "view-change", { vc: own, echo: true }, vcTokens(own));
       // Join rule: f+1 replicas want a later view, so at least one correct one does.
       const ahead = [...latestVc].filter(([j, v]) => j !== i && v > horizon()).map(([, v]) => v);
       if (ahead.length >= f + 1) startViewChange(Math.min(...ahead));
@@ -329,22 +603,43 @@ function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
       const byView = vcs.get(v);
       const own = byView?.get(i);
       if (primary(v) !== i || newViews.has(v) || byView === undefined) return;
-      const others = [...byView].filter(([j]) => j !== i).sort(([a], [b]) => a - b);
-      if (others.length < quorum - 1) return;
+      const peers = [...byView].filter(([j]) => j !== i).sort(([a], [b]) => a - b);
+      if (peers.length < quorum - 1) return;
       // startViewChange comes back here with the replica's own view change stored.
       if (!(changing && target === v) || own === undefined) return startViewChange(v);
-      const nv = { view: v, vcs: [own, ...others.slice(0, quorum - 1).map(([, vc]) => vc)] };
+      const b = bad();
+      // A withholding primary never sends its NEW-VIEW: the others time out.
+      if (b === "withholding") return;
+      let chosen = peers.slice(0, quorum - 1).map(([, vc]) => vc);
+      // A view-attacker picks the quorum with the fewest certificates (legitimate, and
+      // safe: any quorum holds a correct replica's certificate of whatever committed).
+      if (b === "view-attacker")
+        chosen = peers
+          .map(([, vc]) => vc)
+          .sort((x, y) => x.certs.length - y.certs.length || x.from - y.from)
+          .slice(0, quorum - 1);
+      const body = { view: v, vcs: [own, ...chosen] };
+      const nv = { ...body, sig: rt.sign(node, nvContent({ ...body, sig: 0 })) };
       newViews.set(v, nv);
       rt.history.elect(v, node.name, rt.now);
-      node.broadcast("new-view", nv, newViewTokens(nv));
+      if (b === "view-attacker") {
+        // Different NEW-VIEWs to different replicas: half get it with the carried
+        // certificates dropped (its signatures no longer match: rejected).
+        const stripped = { ...nv, vcs: nv.vcs.map((vc) => ({ ...vc, certs: [] })) };
+        for (const peer of others) {
+          const m = rankOf(peer.index) >= (n - 1) >> 1 ? stripped : nv;
+          send(peer.index, "new-view", m, newViewTokens(m));
+        }
+      } else multicast("new-view", () => nv, newViewTokens(nv));
       enterView(nv);
     }
 
     function onNewView(from: number, nv: NewView): void {
-      if (from !== primary(nv.view) || nv.view < horizon() || inView(nv.view)) return;
-      // The view changes it rests on are signed by their senders: a quorum of distinct ones for this view.
-      const senders = new Set(nv.vcs.filter((vc) => vc.view === nv.view).map((vc) => vc.from));
-      if (senders.size >= quorum) enterView(nv);
+      if (nv.view < horizon() || inView(nv.view)) return;
+      // Any replica may relay a NEW-VIEW: it is the primary's signed word over signed view changes.
+      if (!validNewView(nv)) return reject(node, from, "new-view", "bad signature");
+      newViews.set(nv.view, nv);
+      enterView(nv);
     }
 
     function enterView(nv: NewView): void {
@@ -361,20 +656,53 @@ function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
         for (const step of [acceptPrePrepare, checkPrepared, checkCommitted]) step(nv.view, seq);
     }
 
+    // A view-attacker's view changes: for views ahead of everyone's (signed, so they
+    // count), with a fabricated certificate, and in another replica's name (both rejected).
+    function jumpAhead(v: number): void {
+      const body = { view: v + 1, from: i, nextExec, certs: [] };
+      const vc = { ...body, sig: rt.sign(node, vcContent({ ...body, sig: 0 })) };
+      storeViewChange(vc);
+      broadcastViewChange(vc);
+    }
+
+    function attackViews(): void {
+      const v = horizon() + 2;
+      jumpAhead(v - 1);
+      const seq = Math.min(nextExec, items - 1);
+      const pp = {
+        view: v - 1,
+        seq,
+        origin: v - 1,
+        answer: 1,
+        tokens: 0,
+        sig: rt.sign(node, "nothing"),
+      };
+      const fake: Cert = { pp, prepares: others.map((p) => ({ from: p.index, sig: pp.sig })) };
+      const withCert = { view: v, from: i, nextExec, certs: [fake] };
+      const bogus = { ...withCert, sig: rt.sign(node, vcContent({ ...withCert, sig: 0 })) };
+      const victim = others[0].index;
+      const forgedBody = { view: v, from: victim, nextExec: 0, certs: [] };
+      // It can sign only as itself: the forged view change carries its own signature.
+      const forged = { ...forgedBody, sig: rt.sign(node, vcContent({ ...forgedBody, sig: 0 })) };
+      for (const vc of [bogus, forged])
+        node.broadcast("view-change", { vc, echo: false }, vcTokens(vc));
+    }
+
     function sendFetch(): void {
       if (nextExec < items) node.broadcast("fetch", { from: nextExec }, FETCH_TOKENS);
     }
 
     function onFetch(from: number, p: { from: number }): void {
       if (p.from >= nextExec) return;
-      const lying = behaviour === "always-wrong" || behaviour === "equivocating";
+      const b = bad();
+      const lying = b === "always-wrong" || b === "equivocating" || b === "view-attacker";
       const entries: Msgs["state"]["entries"] = [];
       for (let seq = p.from; seq < nextExec; seq++) {
         const d = ready[seq];
         const answer = lying ? (answerOf(d) + 1) % questions[seq].choices : answerOf(d);
         entries.push({ seq, digest: digestOf({ origin: originOf(d), answer }) });
       }
-      node.send(nodes[from], "state", { entries }, FETCH_TOKENS + CERT_TOKENS * entries.length);
+      send(from, "state", { entries }, FETCH_TOKENS + CERT_TOKENS * entries.length);
     }
 
     // An entry reported alike by f+1 replicas was executed by at least one correct one.
@@ -383,44 +711,73 @@ function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
         if (e.seq < nextExec || ready[e.seq] !== undefined) continue;
         const byReplica = entry(reports, e.seq, Map);
         if (!byReplica.has(from)) byReplica.set(from, e.digest);
-        if (count(byReplica, e.digest) >= f + 1) ready[e.seq] = e.digest;
+        if (count2(byReplica, e.digest) >= f + 1) ready[e.seq] = e.digest;
       }
       execute();
     }
 
+    // A replaying replica resends, now and then, an old message it sent or received
+    // (signatures intact) to a peer.
+    function replay<K extends keyof Msgs>(kind: K, payload: Msgs[K]): void {
+      if (bad() !== "replaying") return;
+      if (kind !== "status" && kind !== "fetch" && kind !== "state")
+        replayLog.push({ kind, payload });
+      if (replayLog.length === 0 || !replayRng.bernoulli(REPLAY_P)) return;
+      const old = replayLog[replayRng.int(replayLog.length)];
+      const to = others[replayRng.int(others.length)];
+      node.send(to, old.kind, old.payload as never, HEADER_TOKENS);
+    }
+
+    function on<K extends keyof Msgs>(kind: K, handle: (from: number, p: Msgs[K]) => void): void {
+      node.on(kind, (p, from) => {
+        handle(from.index, p);
+        replay(kind, p);
+      });
+    }
+
     return {
-      // A Byzantine replica never holds the end back.
-      done: () => behaviour !== null || nextExec >= items,
+      // A replica Byzantine now never holds the end back.
+      done: () => bad() !== null || nextExec >= items,
       start(): void {
-        if (behaviour === "silent") return;
-        node.on("pre-prepare", (p, from) => onPrePrepare(from.index, p));
-        node.on("prepare", (p, from) => onVote(from.index, "prepare", p));
-        node.on("commit", (p, from) => onVote(from.index, "commit", p));
-        node.on("view-change", (p, from) => onViewChange(from.index, p));
-        node.on("new-view", (p, from) => onNewView(from.index, p));
-        node.on("fetch", (p, from) => onFetch(from.index, p));
-        node.on("state", (p, from) => onState(from.index, p.entries));
+        on("pre-prepare", onPrePrepare);
+        on("prepare", (from, p) => onVote(from, "prepare", p));
+        on("commit", (from, p) => onVote(from, "commit", p));
+        on("view-change", onViewChange);
+        on("new-view", onNewView);
+        on("status", onStatus);
+        on("fetch", onFetch);
+        on("state", (from, p) => onState(from, p.entries));
+        // When a Byzantine window ends the replica is correct again and owes its work.
+        for (const [, until] of rt.history.byzantine.get(node.name) ?? [])
+          if (Number.isFinite(until)) node.after(until - rt.now, wake);
         resetTimer();
         if (proposing === 0) node.run(() => propose(0)); // down: on its recovery
       },
-      halt(): void {
+      // Stops its timers (a replica Byzantine now, once the correct ones are done).
+      idle(): void {
+        if (bad() === null) return;
         timer?.cancel();
+        tick?.cancel();
         call?.cancel();
       },
       // A recovered replica rejoins from its stable log, its collected messages lost:
-      // it restarts its view timer (so it takes part in view changes), says again the
-      // VIEW-CHANGE it was in, resumes pre-preparing as primary of its view where it
-      // stopped (pre-preparing a seq twice in a view would be equivocation), and asks
-      // the others for the entries executed while it was down.
+      // it restarts its timers (so it takes part in view changes and resends what is
+      // missing), says again the VIEW-CHANGE it was in, resumes pre-preparing as
+      // primary of its view where it stopped (pre-preparing a seq twice in a view would
+      // be equivocation), and asks the others for the entries executed while it was down.
       recover(): void {
-        if (behaviour === "silent" || halted) return;
         [slots, vcs, latestVc, reports, backoff] = [new Map(), new Map(), new Map(), new Map(), 0];
-        resetTimer();
+        [echoed, replayLog, tick, timer] = [new Set(), [], null, null];
+        wake();
         if (changing) sendViewChange();
         else if (primary(view) === i && proposing >= 0) propose(proposing);
-        sendFetch();
       },
     };
+
+    function wake(): void {
+      resetTimer();
+      sendFetch();
+    }
   }
 
   return {
@@ -432,6 +789,17 @@ function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
   };
 }
 
+function count2(votes: Map<number, string>, digest: string): number {
+  let c = 0;
+  for (const d of votes.values()) if (d === digest) c++;
+  return c;
+}
+
+/** The f of a PBFT team of n: the scenario's, or floor((n-1)/3) for auto. */
+function pbftF(o: z.output<typeof schema>, n: number): number {
+  return o.f === "auto" ? Math.floor((n - 1) / 3) : o.f;
+}
+
 /** `pbft`: Castro-Liskov PBFT, one sequence number per item, with view changes and Byzantine agents. */
 export const pbft: ProtocolModule<typeof schema> = {
   name: "pbft",
@@ -441,6 +809,15 @@ export const pbft: ProtocolModule<typeof schema> = {
   tasks: ["questions"],
   example: "scenarios/pbft-byzantine.yaml",
   law: { none: "only its Byzantine tolerance has a law (bft); accuracy, makespan are simulated" },
+  deciders: "all",
+  // ceil((n+f+1)/2) correct replicas up and connected install a view with a correct
+  // primary after at most f+1 view changes; each waits at most MAX_BACKOFF view
+  // timeouts (Castro & Liskov 1999, §4.5.2), and a round of them may be needed per replica.
+  liveness: {
+    quorum: (o, n) => Math.ceil((n + pbftF(o, n) + 1) / 2),
+    stabilizeS: (o, n) => o.view_timeout_s * MAX_BACKOFF * (n + 1),
+  },
+  byzantineBound: (o, n) => pbftF(o, n),
   // The 3f+1 bound: more Byzantine faults than floor((n-1)/3) leaves no quorum
   // that is both intersecting in a correct replica and fillable by correct ones.
   checkTeam: (options, n) =>

@@ -143,7 +143,7 @@ describe("decentralized", () => {
       5,
     );
     for (const r of runs) {
-      expect(r.end_reason).toBe("quiescent");
+      expect(r.end_reason).toBe("stalled");
       expect(r.decided).toBeLessThan(1);
     }
   });

@@ -142,7 +142,7 @@ describe("leader-worker under crashes", () => {
       const { report } = run(mode, 4, 0.9, { faults: [{ at_s: 30, crash: ["agent-0"] }] }, 5);
       expect(report.summary.decided.mean).toBeGreaterThan(0);
       expect(report.summary.decided.mean).toBeLessThan(0.5);
-      expect(report.end_reasons).toEqual({ quiescent: 5 });
+      expect(report.end_reasons).toEqual({ stalled: 5 });
     }
   });
 

@@ -101,7 +101,7 @@ describe("pipeline", () => {
       5,
     ).runs;
     for (const r of all) {
-      expect(r.end_reason).toBe("quiescent");
+      expect(r.end_reason).toBe("stalled");
       expect(r.decided).toBeLessThan(1);
     }
   });

@@ -113,7 +113,7 @@ describe("tree", () => {
     // its workers return anything, while agent-2's subtree finishes its 10.
     const r = run({ protocol: "tree" }, 7, { faults: [{ at_s: 10, crash: ["agent-1"] }] }, 10);
     expect(r.report.summary.decided.mean).toBe(0.5);
-    expect(r.report.end_reasons).toEqual({ quiescent: 10 });
+    expect(r.report.end_reasons).toEqual({ stalled: 10 });
   });
 
   it("a crashed worker's subtask goes to its sub-leader's other worker", () => {
