@@ -109,7 +109,8 @@ export function toFaults(
       case "crash": {
         const who = names(f.who);
         out.push({ at_s: f.at, crash: who });
-        if (f.back !== null) out.push({ at_s: f.at + f.back, recover: who });
+        // A copy: one list object in two places would be written as a YAML alias.
+        if (f.back !== null) out.push({ at_s: f.at + f.back, recover: [...who] });
         break;
       }
       case "partition": {
