@@ -1,5 +1,6 @@
 import { amdahl } from "./amdahl.js";
 import { bft } from "./bft.js";
+import { cascade } from "./cascade.js";
 import { gustafson } from "./gustafson.js";
 import { hedge } from "./hedge.js";
 import { independentCost } from "./independentCost.js";
@@ -14,6 +15,7 @@ import { tokens } from "./tokens.js";
 import { usl } from "./usl.js";
 import { vote } from "./vote.js";
 import { voteBeta } from "./voteBeta.js";
+import { voteMixed } from "./voteMixed.js";
 import { voteMixture } from "./voteMixture.js";
 import { workSpan } from "./workSpan.js";
 
@@ -26,6 +28,7 @@ export const LAWS: readonly Law[] = [
   vote,
   voteBeta,
   voteMixture,
+  voteMixed,
   stragglerMax,
   quorumWait,
   hedge,
@@ -36,6 +39,7 @@ export const LAWS: readonly Law[] = [
   raft,
   independentCost,
   leaderWorkerSpeedup,
+  cascade,
 ];
 
 /** The law called `name`, or undefined. */

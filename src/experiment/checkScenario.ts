@@ -5,6 +5,7 @@ import { InputError } from "../core/InputError.js";
 import type { FaultInput } from "../faults/FaultSchema.js";
 import { healTime } from "../faults/healTime.js";
 import { getProtocol } from "../protocols/registry.js";
+import { firstMembers } from "../scenario/firstMembers.js";
 import type { LoadedScenario } from "../scenario/loadScenario.js";
 import { type Scenario, scenarioSchema } from "../scenario/ScenarioSchema.js";
 import { parseSourceText, validateDocument } from "../scenario/validateYaml.js";
@@ -119,7 +120,7 @@ export function checkScenario(loaded: LoadedScenario, options: CheckOptions): Ch
     const faults = toFaults(c, module.extraNodes ?? [], bound(c.agents));
     const doc = structuredClone(loaded.input ?? {}) as Record<string, unknown>;
     delete doc.sweep;
-    const agents = (doc.agents ?? {}) as Record<string, unknown>;
+    const agents = firstMembers(doc.agents, c.agents);
     const heal = healTime(faults) ?? 0;
     const stabilize = module.liveness?.stabilizeS(team, c.agents) ?? 0;
     const horizon = Math.ceil(heal + stabilize + items * 10 * meanCall + 2 * timeScale);
@@ -127,7 +128,7 @@ export function checkScenario(loaded: LoadedScenario, options: CheckOptions): Ch
       seed: c.seed,
       replicates: 1,
       horizon_s: Math.max(scenario.horizon_s, horizon),
-      agents: { ...agents, count: c.agents },
+      agents,
       faults,
     });
     return { doc, faults };

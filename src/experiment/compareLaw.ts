@@ -2,6 +2,7 @@ import type { Law } from "../analytic/Law.js";
 import { findLaw, LAWS } from "../analytic/laws.js";
 import { InputError } from "../core/InputError.js";
 import type { MetricName } from "../metrics/RunResult.js";
+import { firstMembers } from "../scenario/firstMembers.js";
 import type { LoadedScenario } from "../scenario/loadScenario.js";
 import { withOverrides } from "../scenario/withOverrides.js";
 import { lawFromScenario, theoryAt } from "./lawFromScenario.js";
@@ -67,7 +68,11 @@ export function lawNamed(name: string): Law {
  */
 export function teamSizes(loaded: LoadedScenario, maxN = DEFAULT_MAX_N): number[] {
   const listed = loaded.scenario.sweep?.["agents.count"];
-  if (listed === undefined) return Array.from({ length: maxN }, (_, i) => i + 1);
+  // A team of several groups is compared on its first 1..n members.
+  const max = Array.isArray(loaded.input && (loaded.input as { agents?: unknown }).agents)
+    ? Math.min(maxN, loaded.scenario.agents.count)
+    : maxN;
+  if (listed === undefined) return Array.from({ length: max }, (_, i) => i + 1);
   listed.forEach((v, i) => {
     if (!Number.isInteger(v) || (v as number) < 1) {
       throw new InputError(
@@ -105,8 +110,10 @@ export function compareLaw(
       String(scenario.replicates),
     );
   }
-  const profile = profiles.get(scenario.agents.model);
-  if (profile === undefined) throw new Error(`no profile for model ${scenario.agents.model}`);
+  // The first group's model: a one-model team's (laws of several models read every group).
+  const first = scenario.agents.groups[0].model;
+  const profile = profiles.get(first);
+  if (profile === undefined) throw new Error(`no profile for model ${first}`);
   const mapping = lawFromScenario(law, loaded, profile);
   // Parse once up front: parameters the law rejects are an error before any simulation.
   law.params.parse(mapping.params);
@@ -118,7 +125,7 @@ export function compareLaw(
   const points: ComparePoint[] = [];
   sizes.forEach((n, i) => {
     options.onPoint?.(i, sizes.length, n);
-    const summary = simulatePoint(withOverrides(loaded, [`agents.count=${n}`]), {
+    const summary = simulatePoint(resized(loaded, n), {
       speedup: mapping.metric === "speedup",
     });
     const s = summary[mapping.metric];
@@ -146,4 +153,11 @@ export function compareLaw(
 function within(x: number, [lo, hi]: [number, number]): boolean {
   const eps = 1e-9 * Math.max(1, Math.abs(x));
   return x >= lo - eps && x <= hi + eps;
+}
+
+// The scenario with a team of n: agents.count=n, or the first n members of a team of groups.
+function resized(loaded: LoadedScenario, n: number): LoadedScenario {
+  const agents = (loaded.input as { agents?: unknown } | null)?.agents;
+  if (!Array.isArray(agents)) return withOverrides(loaded, [`agents.count=${n}`]);
+  return withOverrides(loaded, [`agents=${JSON.stringify(firstMembers(agents, n))}`]);
 }

@@ -7,6 +7,7 @@ import { InputError } from "../core/InputError.js";
 import { Rng } from "../core/Rng.js";
 import type { MetricName } from "../metrics/RunResult.js";
 import { getProtocol, PROTOCOLS } from "../protocols/registry.js";
+import { CONFIDENCE_CONCENTRATION, confidenceMean } from "../runtime/reportedConfidence.js";
 import type { LoadedScenario } from "../scenario/loadScenario.js";
 import type { Scenario } from "../scenario/ScenarioSchema.js";
 import { WorkGraph } from "../tasks/WorkGraph.js";
@@ -41,6 +42,8 @@ interface MapContext {
   law: Law;
   scenario: Scenario;
   profile: ModelProfile;
+  /** Every profile by model name (for teams of several models). */
+  profiles: ReadonlyMap<string, ModelProfile>;
   /** Throws the InputError for "this law does not describe this scenario". */
   fail(path: string, expected: string, found: string): never;
 }
@@ -70,7 +73,7 @@ export function lawFromScenario(
       `${law.name}, which has none: ${NO_MAPPING[law.name] ?? "no mapping from a scenario to its parameters"}`,
     );
   }
-  return mapper({ law, scenario: loaded.scenario, profile, fail });
+  return mapper({ law, scenario: loaded.scenario, profile, profiles: loaded.profiles, fail });
 }
 
 /** The voting law for a scenario's difficulty kind (for closed-form accuracies), if any. */
@@ -206,6 +209,52 @@ function countingTeam(ctx: MapContext): void {
 }
 
 const MAPPERS: Record<string, Mapper> = {
+  // A cascade's stages are its members in order: each stage's accuracy from its
+  // model's skill at the fixed p, its escalation from the team's confidence
+  // model (Beta, concentration CONFIDENCE_CONCENTRATION) and threshold.
+  cascade: (ctx) => {
+    const { scenario, profiles, fail } = ctx;
+    if (scenario.team.protocol !== "cascade")
+      return fail("team.protocol", "cascade for law cascade", scenario.team.protocol);
+    if (scenario.task.kind !== "questions")
+      return fail("task.kind", "questions for law cascade", scenario.task.kind);
+    const d = scenario.task.difficulty;
+    if (d.kind !== "fixed")
+      return fail("task.difficulty.kind", "fixed for law cascade (one p for every item)", d.kind);
+    if (scenario.faults.length > 0)
+      return fail("faults", "no fault plan for law cascade", `${scenario.faults.length} faults`);
+    const team = scenario.team;
+    const members = scenario.agents.groups.flatMap((g) =>
+      Array.from({ length: g.count }, () => profiles.get(g.model) as ModelProfile),
+    );
+    const belief = (correct: boolean) => ({
+      mean: confidenceMean(team.confidence, correct),
+      concentration: CONFIDENCE_CONCENTRATION,
+    });
+    const stages = members.map((m, i) => {
+      const threshold = Array.isArray(team.threshold)
+        ? team.threshold[Math.min(i, team.threshold.length - 1)]
+        : team.threshold;
+      return {
+        accuracy: correctProbability(d.p, m.skill.value),
+        threshold,
+        confidence_right: belief(true),
+        confidence_wrong: belief(false),
+        verifier_catch: team.verifier?.catch_probability ?? 0,
+        verifier_false_reject: team.verifier?.false_rejection ?? 0,
+      };
+    });
+    return {
+      params: { stages, metric: "accuracy" },
+      metric: "accuracy",
+      lawN: (n) => n,
+      notes: [
+        "stage i is agent-i (the first n members for a team of n); accuracy sigmoid(logit p + skill) per stage",
+        "a call that fails after its retries escalates in the simulation; the law assumes every call answers",
+        "stages are independent given the item: exact for a fixed p without model-level noise (task.errors)",
+      ],
+    };
+  },
   vote: (ctx) => {
     const { scenario, profile, fail } = ctx;
     const team = votingTeam(ctx);

@@ -6,6 +6,11 @@ import type { FailureDetector } from "../runtime/FailureDetector.js";
 import type { Node } from "../runtime/Node.js";
 import type { Process, ProcessBody } from "../runtime/Process.js";
 import type { Protocol, Runtime } from "../runtime/Runtime.js";
+import {
+  CONFIDENCE_CLIP,
+  ConfidenceSchema,
+  reportedConfidence,
+} from "../runtime/reportedConfidence.js";
 import { VoteCollector } from "../runtime/VoteCollector.js";
 import type { ProtocolModule } from "./Protocol.js";
 
@@ -15,18 +20,9 @@ const schema = z.strictObject({
     description:
       "majority: more than half of the votes received, else no answer; plurality: the most votes; weighted: the largest sum of log(c/(1-c)) over voters' confidences c (both break ties uniformly at random)",
   }),
-  confidence: z
-    .strictObject({
-      calibration: z.number().min(0).max(1).default(1).meta({
-        description:
-          "1: confidence tracks correctness (mean 0.9 right, 0.1 wrong); 0: it carries no information",
-      }),
-      overconfidence: z.number().default(0).meta({
-        description: "added to every agent's mean confidence (uninformative inflation)",
-      }),
-    })
-    .prefault({})
-    .meta({ description: "how agents report confidence (used by aggregate: weighted)" }),
+  confidence: ConfidenceSchema.meta({
+    description: "how agents report confidence (used by aggregate: weighted)",
+  }),
   early_stop: z.boolean().default(false).meta({
     description:
       "decide an item once the outstanding votes cannot change it, cancel its calls in flight, let agents skip it",
@@ -50,10 +46,7 @@ const CONTROL_TOKENS = 8;
 
 // Reported confidences are clipped so that a vote's weight is bounded (|w| <= MAX_WEIGHT):
 // early stopping needs a bound on what the outstanding votes can still add.
-const CONFIDENCE_CLIP = 1e-3;
 const MAX_WEIGHT = Math.log((1 - CONFIDENCE_CLIP) / CONFIDENCE_CLIP);
-// Beta concentration a + b of the confidence model.
-const CONFIDENCE_CONCENTRATION = 10;
 // How long a recovered voter waits for the coordinator's list of open items before asking again.
 const REJOIN_TIMEOUT_S = 10;
 
@@ -249,15 +242,9 @@ class Independent implements Protocol {
     };
   }
 
-  // The agent's reported confidence: Beta with a mean that follows correctness in
-  // proportion to the calibration, shifted by overconfidence.
+  // The agent's reported confidence (runtime/reportedConfidence).
   private confidence(voter: Node, correct: boolean): number {
-    const { calibration, overconfidence } = this.options.confidence;
-    const m = clip(0.5 + 0.4 * calibration * (correct ? 1 : -1) + overconfidence, 0.02, 0.98);
-    const c = this.rt
-      .stream(`agent/${voter.index}/confidence`)
-      .beta(m * CONFIDENCE_CONCENTRATION, (1 - m) * CONFIDENCE_CONCENTRATION);
-    return clip(c, CONFIDENCE_CLIP, 1 - CONFIDENCE_CLIP);
+    return reportedConfidence(this.rt, voter, this.options.confidence, correct);
   }
 
   private tryDecide(k: number): void {
@@ -284,10 +271,6 @@ class Independent implements Protocol {
     }
     if (ballots.done) detector.stop();
   }
-}
-
-function clip(x: number, lo: number, hi: number): number {
-  return Math.min(hi, Math.max(lo, x));
 }
 
 // Hedged requests on a work graph: every agent does the whole graph alone, the

@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { FailureDetectorSchema } from "../runtime/FailureDetector.js";
+import { cascade } from "./cascade.js";
 import { debate } from "./debate.js";
 import { decentralized } from "./decentralized.js";
 import { gossip } from "./gossip.js";
 import { independent } from "./independent.js";
 import { leaderWorker } from "./leaderWorker.js";
+import { mixtureOfAgents } from "./mixtureOfAgents.js";
 import type { ProtocolModule } from "./Protocol.js";
 import { pbft } from "./pbft.js";
 import { pipeline } from "./pipeline.js";
@@ -27,6 +29,8 @@ const MODULES = [
   pbft,
   gossip,
   twoPhaseCommit,
+  cascade,
+  mixtureOfAgents,
 ] as const;
 
 /** Every protocol teamsim knows, in the order `teamsim protocols` lists them. */

@@ -64,3 +64,20 @@ describe("checkScenario", () => {
     expect(() => checkScenario(gossip, { ...OPTIONS, runs: 1e7 })).toThrow(/--runs/);
   });
 });
+
+describe("checkScenario with a team of groups", () => {
+  it("keeps the groups' form when it writes a smaller team", () => {
+    const loaded = loadScenario(join(ROOT, "scenarios/gossip.yaml"), {
+      sets: [
+        "team.until=rounds",
+        "agents=[{model: gpt-4o, count: 2}, {model: llama-3-70b, count: 3}]",
+      ],
+    });
+    const r = checkScenario(loaded, OPTIONS);
+    const v = r.violation;
+    expect(v).not.toBeNull();
+    const agents = v?.scenario.agents as { model: string; count: number }[];
+    expect(Array.isArray(agents)).toBe(true);
+    expect(agents.reduce((s, g) => s + g.count, 0)).toBe(v?.agents);
+  });
+});
