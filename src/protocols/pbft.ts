@@ -240,6 +240,8 @@ function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
     // The view whose messages the replica still takes: its view, or the one it is changing to.
     const horizon = () => (changing ? target : view);
     const inView = (v: number) => !changing && view === v;
+    // How many replicas (itself among them) asked to change to view `v` or a later one.
+    const askedFrom = (v: number) => [...latestVc.values()].filter((w) => w >= v).length;
     function slot(v: number, seq: number): Slot {
       const byView = entry(slots, v, Map);
       let s = byView.get(seq);
@@ -316,20 +318,26 @@ function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
       });
     }
 
+    // Its pre-prepare `pp` as told to `peer`. A view-attacking primary proposes two
+    // answers of a fresh value (both recorded as proposals: its attack is on the
+    // quorums, not on validity). The second is recorded when first told, not when the
+    // slot was pre-prepared: a primary that pre-prepared it while correct and turns
+    // view-attacker tells the second answer only in answers to statuses.
+    function ppFor(pp: PrePrepare, peer: number): PrePrepare {
+      const answer = told(pp.seq, pp.answer, peer);
+      if (answer === pp.answer) return pp;
+      const proposed = rt.history.proposals[pp.seq] ?? [];
+      if (bad() === "view-attacker" && pp.origin === pp.view && !proposed.includes(answer))
+        rt.history.propose(pp.seq, answer);
+      return signedPp({ ...pp, answer });
+    }
+
     function prePrepare(p: Proposal): void {
       const mine = signedPp(p);
       slot(p.view, p.seq).pp = mine;
-      const toPeer = (peer: number) => {
-        const answer = told(p.seq, p.answer, peer);
-        return answer === p.answer ? mine : signedPp({ ...p, answer });
-      };
+      const toPeer = (peer: number) => ppFor(mine, peer);
       multicast("pre-prepare", toPeer, HEADER_TOKENS + p.tokens);
-      // A view-attacking primary proposes two answers (both recorded as proposals: its
-      // attack is on the quorums, not on validity) and commits, to each peer, what it told that peer.
-      if (bad() === "view-attacker" && p.origin === p.view) {
-        const other = told(p.seq, p.answer, others[others.length - 1].index);
-        if (other !== p.answer) rt.history.propose(p.seq, other);
-      }
+      // A view-attacking primary commits, to each peer, what it told that peer.
       if (bad() === "view-attacker")
         for (const peer of others)
           send(peer.index, "commit", vote("commit", toPeer(peer.index), peer.index), HEADER_TOKENS);
@@ -450,10 +458,15 @@ function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
       sendFetch();
       backoff++;
       const own = vcs.get(target)?.get(i);
-      // A quorum asked for the view and its primary never took it up: try the next one;
-      // otherwise the request may have been lost: say it again.
+      // A quorum asked for the view, or for a later one, and its primary never took it
+      // up: try the next one; otherwise the request may have been lost: say it again.
+      // Later views count because a replica never goes back to a view it left: one that
+      // asked for a later view never helps this view's primary, and its VIEW-CHANGE for
+      // this view may be gone (volatile: a replica that crashed in the view change lost
+      // the ones it had). Counting only this view's requests, replicas that recovered
+      // at a view a quorum had left waited for it for good, and so did those that left it.
       if (!changing) startViewChange(view + 1);
-      else if ((vcs.get(target)?.size ?? 0) >= quorum) startViewChange(target + 1);
+      else if (askedFrom(target) >= quorum) startViewChange(target + 1);
       else if (own !== undefined) broadcastViewChange(own);
       resetTimer();
     }
@@ -501,13 +514,7 @@ function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
       const s = slots.get(st.view)?.get(st.seq);
       if (s !== undefined) {
         if (s.pp !== null && i === primary(st.view) && !st.pp) {
-          const answer = told(st.seq, s.pp.answer, from);
-          send(
-            from,
-            "pre-prepare",
-            answer === s.pp.answer ? s.pp : signedPp({ ...s.pp, answer }),
-            HEADER_TOKENS + s.pp.tokens,
-          );
+          send(from, "pre-prepare", ppFor(s.pp, from), HEADER_TOKENS + s.pp.tokens);
         }
         const b = bad();
         const prepare = s.prepares.get(i);
