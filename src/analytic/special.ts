@@ -77,8 +77,8 @@ export function normalTails(u: number): { lower: number; upper: number } {
   return { lower: 0.5 * erfc(-u / Math.SQRT2), upper: 0.5 * erfc(u / Math.SQRT2) };
 }
 
-// Gauss-Legendre nodes and weights on [-1, 1] by Newton's method on P_m.
-function gaussLegendre(m: number): { x: number[]; w: number[] } {
+/** Gauss-Legendre nodes and weights on [-1, 1] (Newton's method on P_m; Abramowitz & Stegun 25.4.29). */
+export function gaussLegendre(m: number): { x: number[]; w: number[] } {
   const x: number[] = [];
   const w: number[] = [];
   for (let i = 1; i <= m; i++) {

@@ -8,7 +8,7 @@ import {
 import { panelRuleWeights } from "../../src/analytic/panelRule.js";
 import { panelVoteAccuracy } from "../../src/analytic/panelVote.js";
 import { binomialPmf } from "../../src/analytic/poissonBinomial.js";
-import { integrate } from "../../src/analytic/special.js";
+import { gaussLegendre, integrate } from "../../src/analytic/special.js";
 import { betaBinomialMajority } from "../../src/analytic/voteBeta.js";
 
 // The references here use a different numerical route from the code under test:
@@ -28,26 +28,8 @@ const normalMean = (f: (x: number) => number) =>
  * the Gauss-Hermite code; for the smooth integrands here its error is below 1e-13.
  */
 function legendreNormalRule(): { x: number[]; w: number[] } {
-  const m = 10;
-  const gx: number[] = [];
-  const gw: number[] = [];
-  for (let i = 1; i <= m; i++) {
-    let z = Math.cos((Math.PI * (i - 0.25)) / (m + 0.5));
-    let dp = 1;
-    for (let it = 0; it < 100; it++) {
-      let p0 = 1;
-      let p1 = 0;
-      for (let j = 1; j <= m; j++) {
-        const p2 = p1;
-        p1 = p0;
-        p0 = ((2 * j - 1) * z * p1 - (j - 1) * p2) / j;
-      }
-      dp = (m * (z * p0 - p1)) / (z * z - 1);
-      z -= p0 / dp;
-    }
-    gx.push(z);
-    gw.push(2 / ((1 - z * z) * dp * dp));
-  }
+  const { x: gx, w: gw } = gaussLegendre(10);
+  const m = gx.length;
   const x: number[] = [];
   const w: number[] = [];
   const panels = 60;

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RunReport } from "../../src/experiment/runScenario.js";
 import { runScenario } from "../../src/experiment/runScenario.js";
+import { BYZANTINE_BEHAVIOURS } from "../../src/faults/ByzantineBehaviour.js";
 import { loadScenario } from "../../src/scenario/loadScenario.js";
 import { scenarioOf, tracedReplicate } from "../helpers.js";
 
@@ -47,15 +48,8 @@ function expectSafeAndLive(r: RunReport, replicates: number): void {
   expect(r.end_reasons).toEqual({ quiescent: replicates });
 }
 
-const BEHAVIOURS = [
-  "silent",
-  "always-wrong",
-  "equivocating",
-  "delaying",
-  "view-attacker",
-  "withholding",
-  "replaying",
-] as const;
+// Every behaviour the fault plan knows: a new one is attacked here as soon as it exists.
+const BEHAVIOURS = BYZANTINE_BEHAVIOURS;
 
 describe("pbft: every Byzantine behaviour, as primary and as backup", () => {
   for (const [n, primaries, backups] of [
