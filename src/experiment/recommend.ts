@@ -2,6 +2,7 @@ import type { ModelProfile } from "../agents/ModelProfile.js";
 import { findLaw } from "../analytic/laws.js";
 import { InputError } from "../core/InputError.js";
 import { PROTOCOLS } from "../protocols/registry.js";
+import { firstMembers } from "../scenario/firstMembers.js";
 import type { LoadedScenario } from "../scenario/loadScenario.js";
 import { withOverrides } from "../scenario/withOverrides.js";
 import { DEFAULT_MAX_N } from "./compareLaw.js";
@@ -176,8 +177,17 @@ export function recommend(loaded: LoadedScenario, options: RecommendOptions): Re
 
 // The candidate's scenario: a protocol other than the scenario's own runs with its defaults.
 function candidateScenario(loaded: LoadedScenario, protocol: string, n: number): LoadedScenario {
-  const sets = [`agents.count=${n}`];
-  if (protocol !== loaded.scenario.team.protocol) sets.push(`team={protocol: ${protocol}}`);
+  // A team of several groups: its first n members, the last group grown past its size.
+  // Roles are a structure's: under another structure they go by its positions.
+  const agents = (loaded.input as { agents?: unknown } | null)?.agents;
+  const other = protocol !== loaded.scenario.team.protocol;
+  const team = (groups: unknown) =>
+    other ? (groups as Record<string, unknown>[]).map(({ role: _role, ...g }) => g) : groups;
+  const sets =
+    Array.isArray(agents) || (other && (agents as { role?: unknown } | undefined)?.role)
+      ? [`agents=${JSON.stringify(team([firstMembers(agents, n)].flat()))}`]
+      : [`agents.count=${n}`];
+  if (other) sets.push(`team={protocol: ${protocol}}`);
   return withOverrides(loaded, sets);
 }
 
@@ -190,7 +200,8 @@ function evaluate(
   mu: number,
 ): Candidate {
   const at = candidateScenario(loaded, protocol, n);
-  const profile = at.profiles.get(at.scenario.agents.model) as ModelProfile;
+  // One model's closed forms; a team of several models is simulated only.
+  const profile = at.profiles.get(at.scenario.agents.model);
   const sim = simulatePoint(at, { replicates });
   let accuracy = sim.accuracy.mean;
   let cost = sim.cost_usd.mean;
@@ -199,12 +210,12 @@ function evaluate(
     makespan_s: "simulation",
     cost_usd: "simulation",
   };
-  const a = closedForm(accuracyLawName(at.scenario), at, profile, n);
+  const a = profile && closedForm(accuracyLawName(at.scenario), at, profile, n);
   if (a !== undefined) {
     accuracy = a;
     source.accuracy = "closed form";
   }
-  const c = closedForm(costLawName(at.scenario), at, profile, n);
+  const c = profile && closedForm(costLawName(at.scenario), at, profile, n);
   if (c !== undefined) {
     cost = c;
     source.cost_usd = "closed form";

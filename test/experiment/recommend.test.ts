@@ -110,3 +110,23 @@ describe("recommend", () => {
     ).toThrow(InputError);
   });
 });
+
+describe("recommend with a team of several models", () => {
+  it("sizes the team by its first members (the last group grown) and simulates it", () => {
+    const loaded = loadScenario(join(import.meta.dirname, "../../scenarios/cascade.yaml"), {
+      sets: ["task.items=10"],
+    });
+    const r = recommend(loaded, {
+      objective: "accuracy",
+      maxN: 3,
+      structures: ["cascade", "independent"],
+      replicates: 3,
+    });
+    expect(r.skipped).toEqual([]);
+    expect(r.candidates).toHaveLength(6);
+    // No one-model closed form applies to a mixed team.
+    const mixed = r.candidates.filter((c) => c["agents.count"] > 1);
+    expect(mixed.every((c) => c.source.accuracy === "simulation")).toBe(true);
+    expect(r.choice?.["team.protocol"]).toBe("cascade");
+  });
+});
