@@ -1,3 +1,5 @@
+import { pearson } from "./pearson.js";
+
 /** Ranks of a sample, ties getting the mean of their ranks (1-based). */
 export function ranks(values: readonly number[]): number[] {
   const idx = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
@@ -18,18 +20,5 @@ export function ranks(values: readonly number[]): number[] {
  */
 export function spearman(x: readonly number[], y: readonly number[]): number {
   if (x.length !== y.length || x.length < 2) return Number.NaN;
-  const rx = ranks(x);
-  const ry = ranks(y);
-  const n = x.length;
-  const mx = rx.reduce((s, v) => s + v, 0) / n;
-  const my = ry.reduce((s, v) => s + v, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (rx[i] - mx) * (ry[i] - my);
-    sxx += (rx[i] - mx) ** 2;
-    syy += (ry[i] - my) ** 2;
-  }
-  return sxx === 0 || syy === 0 ? Number.NaN : sxy / Math.sqrt(sxx * syy);
+  return pearson(ranks(x), ranks(y));
 }

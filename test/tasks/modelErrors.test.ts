@@ -1,23 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { pearson } from "../../src/analytic/pearson.js";
 import { Rng } from "../../src/core/Rng.js";
 import { ModelErrorsSchema, modelErrors } from "../../src/tasks/modelErrors.js";
 
 const config = (o: Record<string, unknown>) => ModelErrorsSchema.parse(o);
-
-function correlation(a: Float64Array, b: Float64Array): number {
-  const n = a.length;
-  const ma = a.reduce((s, x) => s + x, 0) / n;
-  const mb = b.reduce((s, x) => s + x, 0) / n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i] - ma) * (b[i] - mb);
-    saa += (a[i] - ma) ** 2;
-    sbb += (b[i] - mb) ** 2;
-  }
-  return sab / Math.sqrt(saa * sbb);
-}
 
 describe("modelErrors", () => {
   it("changes nothing (no draws) without noise or concentration", () => {
@@ -32,7 +18,7 @@ describe("modelErrors", () => {
       const b = e?.get("b")?.shift as Float64Array;
       expect(e?.size).toBe(2);
       // The sample correlation of 20,000 pairs has sd about (1 - rho^2)/sqrt(n) < 0.008.
-      expect(Math.abs(correlation(a, b) - rho)).toBeLessThan(0.03);
+      expect(Math.abs(pearson(a, b) - rho)).toBeLessThan(0.03);
       // sd of the shift is model_noise.
       const sd = Math.sqrt(a.reduce((s, x) => s + x * x, 0) / items);
       expect(Math.abs(sd - 2)).toBeLessThan(0.05);
