@@ -1,5 +1,9 @@
+import { stringify } from "yaml";
 import { InputError } from "../core/InputError.js";
+import { applyOverride } from "../scenario/applyOverride.js";
+import { firstMembers } from "../scenario/firstMembers.js";
 import type { LoadedScenario } from "../scenario/loadScenario.js";
+import { parseSourceText } from "../scenario/validateYaml.js";
 import { withOverrides } from "../scenario/withOverrides.js";
 import type { SweepAxis } from "./SweepAxis.js";
 
@@ -36,12 +40,15 @@ export function sweepPlan(loaded: LoadedScenario, axes: readonly SweepAxis[]): S
   }
   const points = combos.map((combo, index) => {
     const params: Record<string, unknown> = {};
-    const sets: string[] = [];
     axes.forEach((axis, k) => {
       params[axis.path] = combo[k];
-      sets.push(`${axis.path}=${JSON.stringify(combo[k])}`);
     });
+    let sets: string[] = [];
     try {
+      sets = pointSets(
+        baseDoc,
+        axes.map((axis, k) => [axis.path, combo[k]]),
+      );
       withOverrides(base, sets);
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
@@ -60,4 +67,47 @@ export function sweepPlan(loaded: LoadedScenario, axes: readonly SweepAxis[]): S
     return { index, params, sets };
   });
   return { base: baseDoc, axes: [...axes], points, replicates: loaded.scenario.replicates };
+}
+
+/**
+ * The overrides that make a sweep point, one per axis in axis order:
+ * `path=value`, except that `agents.count=N` on a team written as a list of
+ * groups (which has no count to set) becomes `agents=[...]`, its first N members
+ * (firstMembers: the last group cut, or grown past the list), as compare and
+ * recommend size such a team. The team is the one the point has at that axis
+ * (the base document's, after the point's earlier overrides).
+ */
+export function pointSets(
+  base: unknown,
+  assignments: readonly (readonly [string, unknown])[],
+): string[] {
+  const sets: string[] = [];
+  for (const [path, value] of assignments) {
+    const agents = path === "agents.count" ? teamAt(base, sets) : undefined;
+    if (!Array.isArray(agents)) {
+      sets.push(`${path}=${JSON.stringify(value)}`);
+      continue;
+    }
+    if (!Number.isInteger(value) || (value as number) < 1) {
+      throw new InputError(
+        "sweep",
+        "agents.count",
+        undefined,
+        undefined,
+        "a team size (an integer >= 1: the first N members of the team's groups)",
+        JSON.stringify(value),
+      );
+    }
+    sets.push(`agents=${JSON.stringify(firstMembers(agents, value as number))}`);
+  }
+  return sets;
+}
+
+// The `agents` of `base` after `sets` (parsed again only if one of them writes the team).
+function teamAt(base: unknown, sets: readonly string[]): unknown {
+  if (!sets.some((s) => /^agents[.=]/.test(s)))
+    return (base as { agents?: unknown } | null)?.agents;
+  const src = parseSourceText("sweep", stringify(base));
+  for (const s of sets) applyOverride(src, s);
+  return (src.doc.toJS() as { agents?: unknown } | null)?.agents;
 }

@@ -134,10 +134,7 @@ export function checkScenario(loaded: LoadedScenario, options: CheckOptions): Ch
     return { doc, faults };
   };
   const scenarioOf = (doc: Record<string, unknown>): Scenario =>
-    validateDocument(
-      parseSourceText(loaded.file, stringify(doc)),
-      scenarioSchema([...profiles.keys()]),
-    );
+    validateDocument(parseSourceText(loaded.file, stringify(doc)), scenarioSchema(profiles));
   const failureOf = (c: PlanCase): Verdict | null => {
     const s = scenarioOf(documentOf(c).doc);
     const { verdicts } = runReplicate(s, profiles, 0, { noBaseline: true });

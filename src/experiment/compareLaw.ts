@@ -1,7 +1,10 @@
+import { isDeepStrictEqual } from "node:util";
+import type { ModelProfile } from "../agents/ModelProfile.js";
 import type { Law } from "../analytic/Law.js";
 import { findLaw, LAWS } from "../analytic/laws.js";
 import { InputError } from "../core/InputError.js";
 import type { MetricName } from "../metrics/RunResult.js";
+import { profilesOf } from "../runtime/World.js";
 import { firstMembers } from "../scenario/firstMembers.js";
 import type { LoadedScenario } from "../scenario/loadScenario.js";
 import { withOverrides } from "../scenario/withOverrides.js";
@@ -110,11 +113,10 @@ export function compareLaw(
       String(scenario.replicates),
     );
   }
-  // The first group's model: a one-model team's (laws of several models read every group).
-  const first = scenario.agents.groups[0].model;
-  const profile = profiles.get(first);
-  if (profile === undefined) throw new Error(`no profile for model ${first}`);
-  const mapping = lawFromScenario(law, loaded, profile);
+  // agent-0's profile, as the simulation runs it (with its group's overrides):
+  // a one-model team's (laws of several models read every group).
+  const profile = profilesOf(scenario.agents, profiles)[0];
+  const mapping = lawFromScenario(law, { ...loaded, profiles: groupProfiles(loaded) }, profile);
   // Parse once up front: parameters the law rejects are an error before any simulation.
   law.params.parse(mapping.params);
   const notes = [...mapping.notes];
@@ -146,6 +148,41 @@ export function compareLaw(
       : {}),
     notes,
   };
+}
+
+// Each model's profile as the team's groups override it, for laws that read
+// members by model name (cascade). A model whose groups override it differently
+// has no one profile: an error if a law asks for it, not a silent plain profile.
+function groupProfiles(loaded: LoadedScenario): Map<string, ModelProfile> {
+  const { scenario, profiles, file } = loaded;
+  const byModel = new Map(profiles);
+  const first = new Map<string, ModelProfile>();
+  const clash = new Map<string, number>();
+  scenario.agents.groups.forEach((g, i) => {
+    const p = profilesOf({ count: g.count, groups: [g] }, profiles)[0];
+    const seen = first.get(g.model);
+    if (seen === undefined) {
+      first.set(g.model, p);
+      byModel.set(g.model, p);
+    } else if (!clash.has(g.model) && !isDeepStrictEqual(seen, p)) {
+      clash.set(g.model, i);
+    }
+  });
+  if (clash.size === 0) return byModel;
+  return new (class extends Map<string, ModelProfile> {
+    override get(model: string): ModelProfile | undefined {
+      const i = clash.get(model);
+      if (i === undefined) return super.get(model);
+      throw new InputError(
+        file,
+        `agents.${i}.overrides`,
+        undefined,
+        undefined,
+        `the same overrides in every group of ${model} (the law takes one profile per model)`,
+        "groups of one model with different overrides",
+      );
+    }
+  })(byModel);
 }
 
 // A metric with no spread (a message count fixed by the protocol) has a CI of

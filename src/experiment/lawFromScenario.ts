@@ -8,6 +8,7 @@ import { Rng } from "../core/Rng.js";
 import type { MetricName } from "../metrics/RunResult.js";
 import { getProtocol, PROTOCOLS } from "../protocols/registry.js";
 import { CONFIDENCE_CONCENTRATION, confidenceMean } from "../runtime/reportedConfidence.js";
+import { profilesOf } from "../runtime/World.js";
 import type { LoadedScenario } from "../scenario/loadScenario.js";
 import type { Scenario } from "../scenario/ScenarioSchema.js";
 import { WorkGraph } from "../tasks/WorkGraph.js";
@@ -44,6 +45,8 @@ interface MapContext {
   profile: ModelProfile;
   /** Every profile by model name (for teams of several models). */
   profiles: ReadonlyMap<string, ModelProfile>;
+  /** The document path of a field of group g: `agents.<g>.<field>` for a list of groups, else `agents.<field>`. */
+  groupPath(g: number, field: string): string;
   /** Throws the InputError for "this law does not describe this scenario". */
   fail(path: string, expected: string, found: string): never;
 }
@@ -73,7 +76,17 @@ export function lawFromScenario(
       `${law.name}, which has none: ${NO_MAPPING[law.name] ?? "no mapping from a scenario to its parameters"}`,
     );
   }
-  return mapper({ law, scenario: loaded.scenario, profile, profiles: loaded.profiles, fail });
+  const listed = Array.isArray((loaded.input as { agents?: unknown } | null)?.agents);
+  const groupPath = (g: number, field: string) =>
+    listed ? `agents.${g}.${field}` : `agents.${field}`;
+  return mapper({
+    law,
+    scenario: loaded.scenario,
+    profile,
+    profiles: loaded.profiles,
+    groupPath,
+    fail,
+  });
 }
 
 /** The voting law for a scenario's difficulty kind (for closed-form accuracies), if any. */
@@ -140,10 +153,20 @@ function teamFit(ctx: MapContext): Required<TeamFit> {
   };
 }
 
+// A model the voters run, and where the scenario names it.
+interface VoterModel {
+  profile: ModelProfile;
+  path: string;
+}
+
 // Voting laws describe a vote of independent agents (ties lose) with every
 // vote cast (the protocol says which of its teams vote so), and no faults.
-function votingTeam(ctx: MapContext): Required<TeamFit> {
-  const { scenario, profile, fail, law } = ctx;
+// `models` are the voters' models (one model's laws: the first group's).
+function votingTeam(
+  ctx: MapContext,
+  models: readonly VoterModel[] = [{ profile: ctx.profile, path: "agents.model" }],
+): Required<TeamFit> {
+  const { scenario, fail, law } = ctx;
   if (scenario.task.kind !== "questions") {
     return fail("task.kind", `questions for law ${law.name}`, scenario.task.kind);
   }
@@ -155,18 +178,29 @@ function votingTeam(ctx: MapContext): Required<TeamFit> {
       `${scenario.faults.length} faults`,
     );
   }
-  if (profile.failures.crash_rate_per_hour > 0) {
-    return fail(
-      "agents.model",
-      `a model that does not crash for law ${law.name}`,
-      `${profile.name} (crash_rate_per_hour ${profile.failures.crash_rate_per_hour})`,
-    );
+  for (const { profile, path } of models) {
+    if (profile.failures.crash_rate_per_hour > 0) {
+      return fail(
+        path,
+        `a model that does not crash for law ${law.name}`,
+        `${profile.name} (crash_rate_per_hour ${profile.failures.crash_rate_per_hour})`,
+      );
+    }
   }
-  const lost = profile.failures.transient_error_rate ** profile.failures.retry.max_attempts;
-  if (lost > 0) {
-    team.notes.push(
-      `a vote is lost only when all ${profile.failures.retry.max_attempts} attempts fail (probability ${lost.toPrecision(2)}), ignored by the law`,
-    );
+  // One note per retry policy: one model's keeps its old words, several say whose votes.
+  const lossy = new Map<string, string[]>();
+  for (const { profile } of models) {
+    const attempts = profile.failures.retry.max_attempts;
+    const lost = profile.failures.transient_error_rate ** attempts;
+    if (lost === 0) continue;
+    const key = `${attempts} attempts fail (probability ${lost.toPrecision(2)})`;
+    const names = lossy.get(key) ?? [];
+    if (!names.includes(profile.name)) names.push(profile.name);
+    lossy.set(key, names);
+  }
+  for (const [key, names] of lossy) {
+    const whose = models.length > 1 ? ` of ${names.join(" or ")}` : "";
+    team.notes.push(`a vote${whose} is lost only when all ${key}, ignored by the law`);
   }
   return team;
 }
@@ -318,6 +352,115 @@ const MAPPERS: Record<string, Mapper> = {
         p_easy: correctProbability(pe, skill),
         p_hard: correctProbability(ph, skill),
       },
+      metric: "accuracy",
+      lawN: team.lawN,
+      notes,
+    };
+  },
+  // A panel of different models: the law's member j is entry j mod K of its
+  // skills, each entry its own model (its own noise). With one entry per member
+  // (agent-i is entry i) a team of n is the first n members, as compare sizes a
+  // team of groups; copies of one model are one entry at any n. Refused: a
+  // model with several members in a mixed panel while the noise is partly
+  // shared (the simulation gives its copies one noise, the law one each), and
+  // a mixed panel grown past its list (compare grows the last group, the law
+  // would cycle back to agent-0's model).
+  "vote-mixed": (ctx) => {
+    const { scenario, profiles, fail, groupPath, law } = ctx;
+    const members = profilesOf(scenario.agents, profiles);
+    const groupOf = scenario.agents.groups.flatMap((g, i) =>
+      Array.from({ length: g.count }, () => i),
+    );
+    const models: VoterModel[] = [];
+    members.forEach((m, j) => {
+      if (!models.some((v) => v.profile === m))
+        models.push({ profile: m, path: groupPath(groupOf[j], "model") });
+    });
+    const team = votingTeam(ctx, models);
+    const task = scenario.task;
+    if (task.kind !== "questions")
+      return fail("task.kind", `questions for law ${law.name}`, task.kind);
+    const d = task.difficulty;
+    if (d.kind !== "fixed") {
+      return fail(
+        "task.difficulty.kind",
+        `fixed for law ${law.name} (one p for every item)`,
+        d.kind,
+      );
+    }
+    const {
+      model_noise: sigma,
+      rho,
+      distractor_concentration: concentration,
+      source,
+    } = task.errors;
+    const first = members[0];
+    // The noise is the model's (by name, as tasks/modelErrors draws it), the accuracy its skill's.
+    const oneModel = members.every(
+      (m) => m.name === first.name && m.skill.value === first.skill.value,
+    );
+    if (!oneModel) {
+      // Whether copies share a noise or each has its own matters only when it is partly shared.
+      if (sigma > 0 && rho < 1) {
+        const seen = new Map<string, number>();
+        members.forEach((m, j) => {
+          const earlier = seen.get(m.name);
+          if (earlier !== undefined) {
+            const g = groupOf[j];
+            const same = groupOf[earlier] === g;
+            fail(
+              groupPath(g, same ? "count" : "model"),
+              `one member per model in a panel of several models for law ${law.name} with model_noise > 0 and rho < 1 (the law gives each member its own model noise, the simulation gives a model's copies one), or task.errors with model_noise 0 or rho 1`,
+              same
+                ? `count ${scenario.agents.groups[g].count} of ${m.name}`
+                : `${m.name} again (agent-${earlier} runs it too)`,
+            );
+          }
+          seen.set(m.name, j);
+        });
+      }
+      (scenario.sweep?.["agents.count"] ?? []).forEach((n, i) => {
+        if (typeof n === "number" && n > members.length) {
+          fail(
+            `sweep.agents.count.${i}`,
+            `at most ${members.length} members for law ${law.name} (a panel of several models is compared on its first members; past them compare grows the last group, while the law cycles back to agent-0's model)`,
+            String(n),
+          );
+        }
+      });
+    }
+    const skills = oneModel ? [first.skill.value] : members.map((m) => m.skill.value);
+    const rule = (team.params.rule as string | undefined) ?? "majority";
+    const notes = [...team.notes];
+    notes.push(
+      oneModel
+        ? `every member is a copy of ${first.name} (skill ${first.skill.value})`
+        : `skills in member order, agent-0 first (${scenario.agents.groups
+            .map((g, i) => {
+              const m = members[groupOf.indexOf(i)];
+              return `${g.count}×${m.name} ${m.skill.value}`;
+            })
+            .join(", ")}): a team of n is the first n members`,
+    );
+    if (sigma === 0) {
+      notes.push(
+        "model_noise 0: given the item, members answer independently (a Poisson-binomial vote)",
+      );
+    } else {
+      notes.push(
+        `model_noise ${sigma} and rho ${rho} from task.errors${source === undefined ? "" : ` (source: ${source})`}${oneModel ? "; one model's copies share all of its noise, so rho does not enter" : ""}`,
+      );
+    }
+    if (rule === "plurality") {
+      const k = task.choices;
+      notes.push(
+        concentration === 0
+          ? `plurality, ties broken at random; wrong answers uniform over the ${k - 1} wrong choices`
+          : `plurality, ties broken at random; a wrong answer is the item's distractor with probability ${concentration} + (1 − ${concentration})/${k - 1} = ${(concentration + (1 - concentration) / (k - 1)).toPrecision(3)}`,
+      );
+    }
+    return {
+      params: { skills, p: d.p, sigma, rho, rule, choices: task.choices, concentration },
       metric: "accuracy",
       lawN: team.lawN,
       notes,

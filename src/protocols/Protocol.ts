@@ -44,6 +44,11 @@ export interface ProtocolModule<S extends z.ZodType = z.ZodType> {
    * group's `role` in the scenario must match. None: its members have no roles.
    */
   roles?(options: z.output<S>, n: number): string[];
+  /**
+   * Whether the order of its members matters beyond their roles (a cascade's
+   * stages are tried in turn): `recommend --models` then tries every order.
+   */
+  orderedMembers?: boolean;
   /** Most Byzantine members it is built to tolerate in a team of n (default 0). */
   byzantineBound?(options: z.output<S>, n: number): number;
   create(rt: Runtime, options: z.output<S>): Protocol;

@@ -102,6 +102,7 @@ export const cascade: ProtocolModule<typeof schema> = {
     none: "its accuracy and cost have a law (cascade) given each stage's accuracy and confidence model; see teamsim compare --law cascade",
   },
   roles: (_o, n) => Array.from({ length: n }, () => "stage"),
+  orderedMembers: true,
   create: (rt, options) => ({
     start() {
       const nodes = rt.nodes();

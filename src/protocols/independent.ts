@@ -323,6 +323,22 @@ const majorityOfAll: LawFit<Options> = (team, { law, unfit }) => {
   return {};
 };
 
+// vote-mixed counts all n votes too, by majority (ties lose) or plurality (ties
+// broken at random, as the coordinator does); a confidence weight it cannot see.
+const panelVote: LawFit<Options> = (team, { law, unfit }) => {
+  if (team.aggregate === "weighted") {
+    unfit(
+      "aggregate",
+      `majority or plurality for law ${law} (it counts votes, not confidences)`,
+      "weighted",
+    );
+  }
+  if (team.quorum !== undefined) {
+    unfit("quorum", `no quorum for law ${law} (it counts all n votes)`, String(team.quorum));
+  }
+  return { params: { rule: team.aggregate } };
+};
+
 // The cost and token laws count one call per agent and item, none cancelled or duplicated.
 const oneCallEach: LawFit<Options> = (team, { law, unfit }) => {
   if (team.early_stop || team.quorum !== undefined || team.hedge_after_s !== undefined) {
@@ -346,6 +362,7 @@ export const independent: ProtocolModule<typeof schema> = {
       vote: majorityOfAll,
       "vote-beta": majorityOfAll,
       "vote-mixture": majorityOfAll,
+      "vote-mixed": panelVote,
       "independent-cost": oneCallEach,
       tokens: oneCallEach,
       messages:

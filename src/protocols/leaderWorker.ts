@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { correctProbability } from "../agents/correctProbability.js";
 import type { TeamFit } from "../analytic/LawFit.js";
 import type { RandomStream } from "../core/Rng.js";
 import { Desk } from "../runtime/Desk.js";
@@ -32,7 +33,10 @@ const schema = z.strictObject({
   verify: z
     .strictObject({ catch_probability: z.number().min(0).max(1) })
     .optional()
-    .meta({ description: "the leader reviews each result, catching a wrong one with this chance" }),
+    .meta({
+      description:
+        "the leader reviews each result, catching a wrong one with this chance if it is the reference model (skill 0); a leader of skill s catches with sigmoid(logit(p) + s)",
+    }),
   integrate_tokens: z.number().int().min(0).default(300).meta({
     description: "output tokens of the leader's final integration call (0: none)",
   }),
@@ -74,6 +78,8 @@ class LeaderWorker implements Protocol {
   private readonly work: WorkDispatcher;
   private readonly crew: Worker[];
   private readonly verifyRng: RandomStream;
+  // The leader's chance of catching a wrong result: the option's, shifted by its model's skill.
+  private readonly catchProbability: number;
   // Durable: the size of the accepted results (integration's input); preassigned,
   // the owner of each subtask (the plan).
   private resultTokens = 0;
@@ -93,6 +99,10 @@ class LeaderWorker implements Protocol {
     this.leader = nodes[0];
     this.desk = new Desk(this.leader);
     this.verifyRng = rt.stream("protocol/leader-worker/verify");
+    this.catchProbability = correctProbability(
+      options.verify?.catch_probability ?? 0,
+      this.leader.llm.profile.skill.value,
+    );
     const { order } = rt.workGraph;
     const mode = this.preassigned ? "owned" : this.synchronous ? "rounds" : "dynamic";
     this.work = new WorkDispatcher(rt, this.leader, nodes.slice(1), order, mode);
@@ -222,7 +232,7 @@ class LeaderWorker implements Protocol {
     this.desk.call({ ...request, label: `review-${s}` }, (c) => {
       // One draw per review, caught or not, so later reviews see the same numbers.
       const u = this.verifyRng.next();
-      if (c.ok && !r.correct && u < verify.catch_probability) {
+      if (c.ok && !r.correct && u < this.catchProbability) {
         this.rt.counters.rework++;
         this.sendBack(s);
       } else {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { correctProbability } from "../agents/correctProbability.js";
 import { work } from "../runtime/doSubtask.js";
 import type { Node } from "../runtime/Node.js";
 import type { Process, ProcessBody } from "../runtime/Process.js";
@@ -29,7 +30,8 @@ const schema = z.strictObject({
     description: "output tokens of a reviewer's review",
   }),
   review_catch_probability: z.number().min(0).max(1).default(0.7).meta({
-    description: "probability that a reviewer catches a wrong output that slipped past the tests",
+    description:
+      "probability that a reviewer of the reference model (skill 0) catches a wrong output that slipped past the tests; a reviewer of skill s catches with sigmoid(logit(p) + s)",
   }),
   handoff_timeout_s: z.number().positive().default(30).meta({
     description: "a hand-off not received this long (lost) is sent again, up to 20 times",
@@ -158,7 +160,9 @@ function create(rt: Runtime, options: Options): Protocol {
     }
     const r = yield* persist(node, item.codeTokens, options.review_tokens, `review ${k}`);
     // One draw per review, caught or not, so later reviews see the same randomness.
-    const caught = reviews[i].next() < options.review_catch_probability;
+    // A stronger reviewer catches more: the skill shifts the log-odds as it does for answers.
+    const skill = node.llm.profile.skill.value;
+    const caught = reviews[i].next() < correctProbability(options.review_catch_probability, skill);
     if (!r.ok || item.correct || !caught) return pass(i, k, s + 1, item.codeTokens);
     // Sent back to the coder before it (the schema puts one before every reviewer).
     rt.counters.rework++;

@@ -1,5 +1,6 @@
 import { MockLLM } from "../agents/MockLLM.js";
 import type { ModelProfile } from "../agents/ModelProfile.js";
+import { type ProfileOverrides, profileWithOverrides } from "../agents/profileWithOverrides.js";
 import type { LivenessContext } from "../checkers/checkLiveness.js";
 import { History } from "../checkers/History.js";
 import { Rng } from "../core/Rng.js";
@@ -26,8 +27,14 @@ export interface WorldSpec {
   seed: string | number;
   horizon_s: number;
   max_events: number;
-  /** The team: its size and its groups of copies of one model (none: every member runs `profile`). */
-  agents: { count: number; groups?: readonly { model: string; count: number }[] };
+  /**
+   * The team: its size and its groups of copies of one model, each with
+   * optional what-if overrides of its profile (none: every member runs `profile`).
+   */
+  agents: {
+    count: number;
+    groups?: readonly { model: string; count: number; overrides?: ProfileOverrides }[];
+  };
   team: { protocol: string; failure_detector?: FailureDetectorConfig };
   task: (QuestionTaskConfig & { kind: "questions" }) | WorkGraphTaskConfig;
   network: NetworkConfig;
@@ -66,7 +73,7 @@ export interface WorldOptions {
  */
 export type TeamProfiles = ModelProfile | ReadonlyMap<string, ModelProfile>;
 
-/** The profile of each member, agent-0 first: groups in list order. */
+/** The profile of each member, agent-0 first: groups in list order, each with its overrides applied. */
 export function profilesOf(agents: WorldSpec["agents"], profiles: TeamProfiles): ModelProfile[] {
   const one = (model: string): ModelProfile => {
     if (!(profiles instanceof Map)) return profiles as ModelProfile;
@@ -75,7 +82,12 @@ export function profilesOf(agents: WorldSpec["agents"], profiles: TeamProfiles):
     return p;
   };
   const groups = agents.groups ?? [{ model: "", count: agents.count }];
-  const out = groups.flatMap((g) => Array.from({ length: g.count }, () => one(g.model)));
+  const out = groups.flatMap((g) => {
+    const base = one(g.model);
+    // Memoized: the same object for the group's every member and every replicate.
+    const p = g.overrides === undefined ? base : profileWithOverrides(base, g.overrides);
+    return Array.from({ length: g.count }, () => p);
+  });
   if (out.length !== agents.count) throw new Error("agents.count differs from its groups");
   return out;
 }

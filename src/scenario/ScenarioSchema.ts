@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { ModelProfile } from "../agents/ModelProfile.js";
+import { type ProfileOverrides, profileOverrideIssues } from "../agents/profileWithOverrides.js";
 import { distributionSchema } from "../core/distributionSchema.js";
 import { FaultSchema, faultAgents } from "../faults/FaultSchema.js";
 import { getProtocol, TeamSchema } from "../protocols/registry.js";
@@ -60,11 +62,24 @@ const NetworkSchema = z.strictObject({
 /** Most agents in one team (all groups together). */
 export const MAX_AGENTS = 100_000;
 
-/** One group of a team: `count` copies of `model`, in an optional structural `role`. */
+/**
+ * One group of a team: `count` copies of `model`, in an optional structural
+ * `role`, with optional what-if `overrides` of the profile's numbers.
+ */
 export interface AgentGroup {
   model: string;
   count: number;
   role?: string;
+  overrides?: ProfileOverrides;
+}
+
+// A group that changes its profile is not the plain model: its label says so,
+// so reports (and closed forms, which look profiles up by the label) do not
+// take it for the model as published.
+function groupLabel(g: AgentGroup): string {
+  return g.overrides !== undefined && Object.keys(g.overrides).length > 0
+    ? `${g.model} (what-if)`
+    : g.model;
 }
 
 /**
@@ -73,7 +88,10 @@ export interface AgentGroup {
  * `{ model, count, groups }`: `count` is the whole team, `model` the one model of
  * a one-model team or a label such as "1×gpt-4o + 2×llama-3-70b" for a mixed one.
  */
-function agentsSchema(modelName: z.ZodType<string>) {
+function agentsSchema(
+  modelName: z.ZodType<string>,
+  profiles: ReadonlyMap<string, ModelProfile> | undefined,
+) {
   const group = (withDefault: boolean) =>
     z.strictObject({
       model: withDefault ? modelName.default("gpt-4o") : modelName,
@@ -82,11 +100,24 @@ function agentsSchema(modelName: z.ZodType<string>) {
         description:
           "the group's role in the structure (leader, worker, a pipeline stage, ...); see teamsim protocols",
       }),
+      overrides: z.record(z.string(), z.unknown()).optional().meta({
+        description:
+          "what-if changes to the model's profile for this group, spelt as in models/*.yaml (e.g. {price: {input_per_mtok: 1}} or {latency: {ttft: {dist: lognormal, median_s: 1, sigma: 0.3}}}): objects merge field by field, a distribution (with dist) or a number replaces; the result must be a valid profile; name cannot change",
+      }),
     });
   return z
     .union([group(true), z.array(group(false)).min(1)])
     .transform((v, ctx) => {
       const groups: AgentGroup[] = Array.isArray(v) ? v : [v];
+      groups.forEach((g, i) => {
+        const profile = profiles?.get(g.model);
+        if (g.overrides === undefined || profile === undefined) return;
+        const at = Array.isArray(v) ? [i, "overrides"] : ["overrides"];
+        for (const issue of profileOverrideIssues(profile, g.overrides))
+          ctx.addIssue({ ...issue, path: [...at, ...issue.path] } as Parameters<
+            typeof ctx.addIssue
+          >[0]);
+      });
       const count = groups.reduce((sum, g) => sum + g.count, 0);
       if (count > MAX_AGENTS) {
         ctx.addIssue({
@@ -94,15 +125,17 @@ function agentsSchema(modelName: z.ZodType<string>) {
           message: `at most ${MAX_AGENTS} agents in all groups together (found ${count})`,
         });
       }
-      const models = [...new Set(groups.map((g) => g.model))];
+      const models = [...new Set(groups.map(groupLabel))];
       const model =
-        models.length === 1 ? models[0] : groups.map((g) => `${g.count}×${g.model}`).join(" + ");
+        models.length === 1
+          ? models[0]
+          : groups.map((g) => `${g.count}×${groupLabel(g)}`).join(" + ");
       return { model, count, groups };
     })
     .prefault({} as never)
     .meta({
       description:
-        "the team: {model, count} (copies of one model) or a list of groups [{model, count, role}], numbered agent-0.. in list order",
+        "the team: {model, count} (copies of one model) or a list of groups [{model, count, role, overrides}], numbered agent-0.. in list order",
     });
 }
 
@@ -151,11 +184,16 @@ function describeRoles(roles: readonly string[]): string {
 }
 
 /**
- * The zod schema of a scenario. `models` are the profile names available (so a
- * misspelt model is caught with its position, and editors can autocomplete it).
+ * The zod schema of a scenario. `models` are the profiles available, or just
+ * their names (so a misspelt model is caught with its position, and editors can
+ * autocomplete it); with the profiles, a group's overrides are checked too.
  */
-export function scenarioSchema(models: readonly string[]) {
-  const modelName = models.length > 0 ? z.enum(models as [string, ...string[]]) : z.string();
+export function scenarioSchema(models: readonly string[] | ReadonlyMap<string, ModelProfile>) {
+  const profiles = Array.isArray(models)
+    ? undefined
+    : (models as ReadonlyMap<string, ModelProfile>);
+  const names = profiles === undefined ? (models as readonly string[]) : [...profiles.keys()];
+  const modelName = names.length > 0 ? z.enum(names as [string, ...string[]]) : z.string();
   return z
     .strictObject({
       /** Editors' hint to the JSON Schema; ignored. */
@@ -171,7 +209,7 @@ export function scenarioSchema(models: readonly string[]) {
         description:
           "events after which a replicate is cut off (a livelock is a result, not a hang)",
       }),
-      agents: agentsSchema(modelName),
+      agents: agentsSchema(modelName, profiles),
       team: TeamSchema.prefault({ protocol: "single" }),
       // `kind` may be left out: questions are the default task.
       task: z

@@ -33,6 +33,6 @@ export function loadScenarioFrom(
 ): LoadedScenario {
   const profiles = loadModelProfiles(options.modelsDir);
   for (const assignment of options.sets ?? []) applyOverride(src, assignment);
-  const scenario = validateDocument(src, scenarioSchema([...profiles.keys()]));
+  const scenario = validateDocument(src, scenarioSchema(profiles));
   return { file: src.file, scenario, input: src.doc.toJS() ?? {}, profiles };
 }

@@ -13,6 +13,6 @@ import { parseSourceText, validateDocument } from "./validateYaml.js";
 export function withOverrides(loaded: LoadedScenario, sets: readonly string[]): LoadedScenario {
   const src = parseSourceText(loaded.file, stringify(loaded.input));
   for (const assignment of sets) applyOverride(src, assignment);
-  const scenario = validateDocument(src, scenarioSchema([...loaded.profiles.keys()]));
+  const scenario = validateDocument(src, scenarioSchema(loaded.profiles));
   return { file: loaded.file, scenario, input: src.doc.toJS() ?? {}, profiles: loaded.profiles };
 }

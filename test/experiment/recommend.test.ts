@@ -32,7 +32,7 @@ describe("recommend", () => {
     expect(top.choice).not.toBeNull();
     expect(top.choice?.["agents.count"]).toBe(n);
     expect(top.choice?.["team.protocol"]).toBe("independent");
-    expect(top.choice?.agents.count).toBe(n);
+    expect(top.choice?.agents).toEqual({ count: n });
     expect(top.choice?.team.protocol).toBe("independent");
     expect(top.choice?.accuracy).toBeCloseTo(mixtureAccuracy(n, MIX), 12);
     expect(top.choice?.source).toEqual({
@@ -128,5 +128,103 @@ describe("recommend with a team of several models", () => {
     const mixed = r.candidates.filter((c) => c["agents.count"] > 1);
     expect(mixed.every((c) => c.source.accuracy === "simulation")).toBe(true);
     expect(r.choice?.["team.protocol"]).toBe("cascade");
+  });
+});
+
+describe("recommend over compositions (--models)", () => {
+  const voting = loadScenario(join(import.meta.dirname, "../../scenarios/voting-mixture.yaml"), {
+    sets: ["task.items=20"],
+  });
+  const models = ["gpt-4o", "llama-3-70b"];
+  const structures = ["single", "independent", "cascade", "mixture-of-agents"];
+  const r = recommend(voting, {
+    objective: "accuracy",
+    models,
+    structures,
+    maxN: 3,
+    replicates: 3,
+  });
+
+  it("lists every composition of each structure's roles, none skipped", () => {
+    expect(r.skipped).toEqual([]);
+    expect(r.models).toEqual(models);
+    const count = (p: string) => r.candidates.filter((c) => c["team.protocol"] === p).length;
+    // single: one solver of either model; independent: multisets of 1..3 voters
+    // (2 + 3 + 4); cascade: orders of distinct models (2 + 2); mixture-of-agents
+    // (n >= 2): proposers' multisets × the aggregator (2×2 + 3×2).
+    expect([count("single"), count("independent"), count("cascade")]).toEqual([2, 9, 4]);
+    expect(count("mixture-of-agents")).toBe(10);
+    for (const c of r.candidates) {
+      expect(c.groups?.reduce((s, g) => s + g.count, 0)).toBe(c["agents.count"]);
+      expect(c.composition).toBeDefined();
+    }
+    const moa = r.candidates.find(
+      (c) => c.composition === "proposer 2×llama-3-70b + aggregator 1×gpt-4o",
+    );
+    expect(moa?.["agents.count"]).toBe(3);
+  });
+
+  it("a one-model team's numbers are the resized search's (closed forms included)", () => {
+    const plain = recommend(voting, {
+      objective: "accuracy",
+      structures: ["independent"],
+      maxN: 3,
+      replicates: 3,
+    });
+    const three = r.candidates.find((c) => c.composition === "voter 3×gpt-4o");
+    expect(three?.accuracy).toBe(plain.candidates[2].accuracy);
+    expect(three?.cost_usd).toBe(plain.candidates[2].cost_usd);
+    expect(three?.source.accuracy).toBe("closed form");
+    // A mixed panel has no one-model closed form.
+    const mixed = r.candidates.find(
+      (c) => c.composition === "voter 2×gpt-4o + voter 1×llama-3-70b",
+    );
+    expect(mixed?.source.accuracy).toBe("simulation");
+  });
+
+  it("marks exactly the non-dominated teams within the constraints, and chooses one of them", () => {
+    // The median cost of the unconstrained search: about half the teams are over it.
+    const costs = r.candidates.map((c) => c.cost_usd).sort((x, y) => x - y);
+    const budget = costs[Math.floor(costs.length / 2)];
+    const b = recommend(voting, {
+      objective: "accuracy",
+      models,
+      structures,
+      maxN: 3,
+      replicates: 3,
+      budgetUsd: budget,
+    });
+    const feasible = b.candidates.filter((c) => c.excluded.length === 0);
+    expect(feasible.length).toBeGreaterThan(2);
+    expect(feasible.length).toBeLessThan(b.candidates.length);
+    for (const c of b.candidates) {
+      const dominated = feasible.some(
+        (o) =>
+          o.accuracy >= c.accuracy &&
+          o.cost_usd <= c.cost_usd &&
+          o.makespan_s <= c.makespan_s &&
+          (o.accuracy > c.accuracy || o.cost_usd < c.cost_usd || o.makespan_s < c.makespan_s),
+      );
+      expect(c.pareto).toBe(c.excluded.length === 0 && !dominated);
+    }
+    const best = Math.max(...feasible.map((c) => c.accuracy));
+    expect(b.choice?.accuracy).toBe(best);
+    expect(b.choice?.pareto).toBe(true);
+    expect(b.choice?.cost_usd).toBeLessThanOrEqual(budget);
+    expect(b.choice?.agents).toEqual(b.choice?.groups);
+  });
+
+  it("refuses an unknown model and a search past the limit before simulating", () => {
+    expect(() =>
+      recommend(voting, { objective: "accuracy", models: ["gpt-4o", "gpt-9"], replicates: 1 }),
+    ).toThrow(/--models.*expected models from models\/.*found "gpt-9"/s);
+    expect(() =>
+      recommend(voting, {
+        objective: "accuracy",
+        models: ["gpt-4o", "llama-3-70b", "gemini-3-flash", "claude-sonnet-4-6", "gpt-5.2"],
+        maxN: 12,
+        replicates: 1,
+      }),
+    ).toThrow(/at most 3000 candidates/);
   });
 });

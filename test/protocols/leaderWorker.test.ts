@@ -136,6 +136,37 @@ describe("leader-worker verification", () => {
   });
 });
 
+describe("leader-worker verification by the leader's model", () => {
+  it("a stronger leader catches more: catch = sigmoid(logit(0.8) + the leader's skill)", () => {
+    // gpt-4o workers (skill 0), p = 0.8, coverage 0.5: per attempt right 0.8, wrong
+    // past the tests 0.1, accepted wrong 0.1 (1 - c); accuracy 0.8 / (0.8 + 0.1 (1 - c)).
+    const task = {
+      kind: "workgraph",
+      subtasks: SUBTASKS,
+      parallel_fraction: 0.9,
+      difficulty: { kind: "fixed", p: 0.8 },
+      test_coverage: 0.5,
+    };
+    const reps = 100;
+    const logit = Math.log(0.8 / 0.2);
+    for (const [leader, skill] of [
+      ["llama-3-70b", -0.6],
+      ["claude-sonnet-4-6", 2],
+    ] as const) {
+      const agents = [
+        { model: leader, count: 1, role: "leader" },
+        { model: "gpt-4o", count: 3, role: "worker" },
+      ];
+      const summary = run({ verify: { catch_probability: 0.8 } }, 4, 0.9, { task, agents }, reps)
+        .report.summary;
+      const c = 1 / (1 + Math.exp(-(logit + skill)));
+      const q = 0.8 / (0.8 + 0.1 * (1 - c));
+      const se = Math.sqrt((q * (1 - q)) / (SUBTASKS * reps));
+      expect(Math.abs(summary.accuracy.mean - q)).toBeLessThan(4 * se);
+    }
+  });
+});
+
 describe("leader-worker under crashes", () => {
   it("a crashed leader accepts nothing more: the run ends undecided, not hung", () => {
     for (const mode of MODES) {

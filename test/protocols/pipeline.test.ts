@@ -50,6 +50,27 @@ describe("pipeline", () => {
     expect(always.rework.mean).toBeGreaterThan(never.rework.mean);
   });
 
+  it("a stronger reviewer model catches more: catch = sigmoid(logit(p) + its skill)", () => {
+    const task = { ...parallel, test_coverage: 0.5, difficulty: { kind: "fixed", p: 0.7 } };
+    const accuracy = (reviewer: string) =>
+      run(
+        3,
+        { review_catch_probability: 0.5 },
+        {
+          task,
+          agents: [
+            { model: "gpt-4o", count: 2 },
+            { model: reviewer, count: 1, role: "reviewer" },
+          ],
+        },
+        60,
+      ).report.summary.accuracy;
+    // Catch 0.35 (llama-3-70b, skill -0.6), 0.5 (gpt-4o), 0.88 (claude-sonnet-4-6, skill 2).
+    const [weak, ref, strong] = ["llama-3-70b", "gpt-4o", "claude-sonnet-4-6"].map(accuracy);
+    expect(strong.mean - 3 * se(strong) - 3 * se(ref)).toBeGreaterThan(ref.mean);
+    expect(ref.mean).toBeGreaterThan(weak.mean);
+  });
+
   it("hands each subtask over between stages: messages = (S-1)·m + released dependents", () => {
     const { runs } = run(3, { review_catch_probability: 0 });
     // 18 independent subtasks and a chain of 2: one release.
