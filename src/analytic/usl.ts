@@ -13,10 +13,24 @@ export function uslCapacity(n: number, alpha: number, beta: number): number {
   return n / (1 + alpha * (n - 1) + beta * n * (n - 1));
 }
 
-/** The team size of peak capacity n* = sqrt((1 - alpha) / beta) (Infinity when beta = 0). */
+/**
+ * Whether capacity falls from n = 1 on (retrograde from the start): C'(n) has the
+ * sign of 1 - alpha - beta n^2, so it falls at n = 1 once alpha + beta >= 1
+ * (with beta = 0, once alpha > 1: each worker adds more contention than work).
+ */
+export function uslRetrograde(alpha: number, beta: number): boolean {
+  return beta > 0 ? alpha + beta >= 1 : alpha > 1;
+}
+
+/**
+ * The team size n >= 1 of peak capacity: n* = sqrt((1 - alpha) / beta), or 1 where
+ * capacity falls from n = 1 on (uslRetrograde; n* would be below 1, where there
+ * are no teams); Infinity when it never falls (beta = 0, alpha <= 1).
+ */
 export function uslPeak(alpha: number, beta: number): number {
+  if (uslRetrograde(alpha, beta)) return 1;
   if (beta <= 0) return Number.POSITIVE_INFINITY;
-  return Math.sqrt(Math.max(0, 1 - alpha) / beta);
+  return Math.sqrt((1 - alpha) / beta);
 }
 
 /**

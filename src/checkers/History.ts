@@ -67,9 +67,31 @@ export class History {
     list.push(answer);
   }
 
-  /** Records a decision. */
-  decide(item: number, node: string, answer: number, t: number): void {
+  /**
+   * Items no member can read: their prompt exceeds every member's context
+   * window, so every call on them fails (set by the world before the run).
+   */
+  readonly unreadable = new Set<number>();
+  /** What protocols settled unreadable items on: they could only give up, so these are not decisions. */
+  readonly abandoned: Decision[] = [];
+
+  /**
+   * Records a decision; false when the item is unreadable: whatever a protocol
+   * settles such an item on (a failed call's "no answer") is kept apart in
+   * `abandoned`, and the item stays undecided for the metrics and checkers.
+   */
+  decide(item: number, node: string, answer: number, t: number): boolean {
+    if (this.unreadable.has(item)) {
+      this.abandoned.push({ item, node, answer, t });
+      return false;
+    }
     this.decisions.push({ item, node, answer, t });
+    return true;
+  }
+
+  /** Decisions and abandoned items together: where a protocol that settles items in order resumes. */
+  get settled(): number {
+    return this.decisions.length + this.abandoned.length;
   }
 
   /** Records that work on `item` started at `t` (first call wins). */

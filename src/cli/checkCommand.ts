@@ -2,6 +2,7 @@ import { type Command, CommanderError } from "commander";
 import { stringify } from "yaml";
 import { InputError } from "../core/InputError.js";
 import { type CheckResult, checkScenario } from "../experiment/checkScenario.js";
+import { guardWork, YES_HELP } from "../experiment/estimateWork.js";
 import { writeFileAtomic } from "../experiment/ResultsFile.js";
 import { loadScenario } from "../scenario/loadScenario.js";
 import { collect } from "./collect.js";
@@ -17,6 +18,7 @@ interface CheckFlags {
   out?: string;
   json?: boolean;
   quiet?: boolean;
+  yes?: boolean;
 }
 
 /** Most plans one check may run. */
@@ -56,6 +58,7 @@ export function registerCheckCommand(program: Command): void {
     )
     .option("--json", "print the result as JSON (plans, fault kinds, the violation if any)")
     .option("-q, --quiet", "no progress")
+    .option("-y, --yes", YES_HELP)
     .addHelpText(
       "after",
       `
@@ -83,6 +86,7 @@ Examples:
           seed,
           maxFaults,
           shrinkRuns,
+          guard: (work) => guardWork(work, file, flags),
           onPlan: () => progress.tick(),
           onFound: (plan) => {
             progress.stop();

@@ -1,12 +1,19 @@
 import Table from "cli-table3";
 import type { Command } from "commander";
 import { InputError } from "../core/InputError.js";
-import { type CompareReport, compareLaw, DEFAULT_MAX_N } from "../experiment/compareLaw.js";
+import {
+  type CompareReport,
+  checkMaxN,
+  compareLaw,
+  DEFAULT_MAX_N,
+} from "../experiment/compareLaw.js";
+import { guardWork, YES_HELP } from "../experiment/estimateWork.js";
 import { loadScenario } from "../scenario/loadScenario.js";
 import { compareSpec } from "../viz/compareSpec.js";
 import { figureFormat, writeFigure } from "../viz/writeFigure.js";
 import { collect } from "./collect.js";
 import { stableJson } from "./stableJson.js";
+import { type StepProgress, stepProgress } from "./stepProgress.js";
 
 interface CompareFlags {
   law: string;
@@ -15,6 +22,7 @@ interface CompareFlags {
   json?: boolean;
   output?: string;
   quiet?: boolean;
+  yes?: boolean;
 }
 
 /** `teamsim compare SCENARIO --law LAW`: a closed form against the simulated metric, per team size. */
@@ -39,6 +47,7 @@ export function registerCompareCommand(program: Command): void {
     .option("--json", "print the comparison as one JSON document")
     .option("-o, --output <file>", "also draw the comparison (.svg, .png or .html)")
     .option("-q, --quiet", "no progress line")
+    .option("-y, --yes", YES_HELP)
     .addHelpText(
       "after",
       `
@@ -74,18 +83,27 @@ Examples:
   teamsim compare scenarios/law-speedup.yaml --law work-span --json`,
     )
     .action(async (file: string, flags: CompareFlags) => {
-      const maxN = flags.maxN === undefined ? undefined : positiveInt("--max-n", flags.maxN);
+      const maxN =
+        flags.maxN === undefined ? undefined : checkMaxN(positiveInt("--max-n", flags.maxN));
       // Check the figure's path before minutes of simulation, not after.
       if (flags.output !== undefined) figureFormat(flags.output);
       const loaded = loadScenario(file, { sets: flags.set ?? [] });
-      const progress = process.stderr.isTTY && !flags.quiet;
-      const report = compareLaw(loaded, flags.law, {
-        maxN,
-        onPoint: progress
-          ? (i, total, n) => process.stderr.write(`\rcompare: n = ${n} (${i + 1}/${total})  `)
-          : undefined,
-      });
-      if (progress) process.stderr.write("\r\x1b[K");
+      // The number of team sizes is known at the first one.
+      let progress: StepProgress | undefined;
+      let report: CompareReport;
+      try {
+        report = compareLaw(loaded, flags.law, {
+          maxN,
+          guard: (work) => guardWork(work, file, flags),
+          onPoint: (i, total, n) => {
+            progress ??= stepProgress("compare: team sizes", total, flags.quiet === true);
+            progress.update(i, `n = ${n}`);
+          },
+        });
+        progress?.update(report.points.length);
+      } finally {
+        progress?.stop();
+      }
       process.stdout.write(flags.json ? `${stableJson(report)}\n` : `${formatCompare(report)}\n`);
       if (flags.output !== undefined) {
         const spec = compareSpec(

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { fitUsl, type UslFit, uslCapacity } from "../analytic/usl.js";
+import { fitUsl, type UslFit, uslCapacity, uslRetrograde } from "../analytic/usl.js";
 import { InputError } from "../core/InputError.js";
 import { fitSpec } from "../viz/fitSpec.js";
 import { figureFormat, writeFigure } from "../viz/writeFigure.js";
@@ -20,9 +20,12 @@ function fmt(v: number): string {
 
 /** The readable result of a USL fit. */
 export function formatUslFit(file: string, data: UslMeasurements, fit: UslFit): string {
-  const peak = Number.isFinite(fit.n_star)
-    ? `peak at n* = ${fmt(fit.n_star)} (speedup ${fmt(uslCapacity(fit.n_star, fit.alpha, fit.beta))})`
-    : "no peak (beta = 0: the curve flattens but never falls)";
+  // A peak "below n = 1" is no peak: the curve falls from the first team size on.
+  const peak = uslRetrograde(fit.alpha, fit.beta)
+    ? `no peak inside n >= 1: the ${data.column} falls from n = 1 on (${fit.beta > 0 ? `alpha + beta = ${fmt(fit.alpha + fit.beta)} >= 1` : `beta = 0, alpha = ${fmt(fit.alpha)} > 1`}), so n = 1 is best`
+    : Number.isFinite(fit.n_star)
+      ? `peak at n* = ${fmt(fit.n_star)} (speedup ${fmt(uslCapacity(fit.n_star, fit.alpha, fit.beta))})`
+      : "no peak (beta = 0: the curve flattens but never falls)";
   const lines = [
     `USL fit of ${file} (${data.points.length} points, ${data.column}):`,
     `  alpha = ${fmt(fit.alpha)}  (contention)`,
@@ -53,7 +56,10 @@ export function registerFitCommand(program: Command): void {
     .description("fit a scaling law to measurements: usl (alpha, beta, R^2, peak n*) from a CSV")
     .argument("<model>", `the model to fit (${FIT_MODELS.join(", ")})`)
     .argument("<file>", "CSV with a header naming columns n and speedup (or throughput)")
-    .option("--json", 'print {"alpha", "beta", "r2", "n_star"} (n_star null when beta = 0)')
+    .option(
+      "--json",
+      'print {"alpha", "beta", "r2", "n_star"} (n_star: the best team size, 1 when the curve falls from n = 1; null when it never falls)',
+    )
     .option(
       "-o, --output <file>",
       "also draw the points and the fitted curve (.svg, .png or .html)",

@@ -2,6 +2,7 @@ import Table from "cli-table3";
 import type { LivenessTally, RunReport } from "../experiment/runScenario.js";
 import type { MetricName } from "../metrics/RunResult.js";
 import type { MetricSummary } from "../metrics/summarize.js";
+import { terminalText } from "./terminalText.js";
 
 interface Row {
   metric: MetricName;
@@ -49,7 +50,7 @@ function ci(s: MetricSummary, fmt: (x: number) => string): string {
 /** The human-readable summary of `teamsim run`: a header line and a table per metric. */
 export function formatReport(report: RunReport): string {
   const head =
-    `${report.scenario}: ${report.protocol} team of ${teamLabel(report.agents, report.model)}, ` +
+    `${terminalText(report.scenario)}: ${report.protocol} team of ${teamLabel(report.agents, report.model)}, ` +
     `${report.replicates} replicates, seed ${report.seed}`;
   const table = new Table({
     head: ["metric", "mean", "95% CI of mean", "p50", "p95"],

@@ -11,7 +11,10 @@ export function registerMergeCommand(program: Command): void {
       "combine the shard directories of one sweep (checks hash, missing and duplicate runs)",
     )
     .argument("<dirs...>", "shard directories written by `teamsim sweep --shard`")
-    .requiredOption("--out <dir>", "merged results directory")
+    .requiredOption(
+      "--out <dir>",
+      "merged results directory: new, empty, or an earlier merge of the same sweep (never another sweep's)",
+    )
     .option(
       "--format <jsonl|parquet>",
       "parquet also writes results.parquet and summary.parquet (default: the shards' format)",

@@ -1,11 +1,14 @@
 import { InputError } from "../core/InputError.js";
+import { MAX_AGENTS } from "../scenario/ScenarioSchema.js";
 
 /** The most team sizes one `--n` may produce (a typo like 1..1e9 is an error, not a hang). */
 export const MAX_TEAM_SIZES = 10_000;
 
 /**
  * Team sizes from `a..b`, `a..b:step` or a comma list `a,b,c` of positive
- * integers (a list keeps its order; repeats are errors).
+ * integers up to MAX_AGENTS, the largest team a scenario may have (a law's sums
+ * and integrals grow with n: at n = 1e9 some never finish); a list keeps its
+ * order; repeats are errors.
  */
 export function parseTeamSizes(text: string, flag = "--n"): number[] {
   const bad = (expected: string, found: string = JSON.stringify(text)) =>
@@ -19,6 +22,7 @@ export function parseTeamSizes(text: string, flag = "--n"): number[] {
     if (step < 1) throw bad("a step >= 1", String(step));
     const count = Math.floor((b - a) / step) + 1;
     if (count > MAX_TEAM_SIZES) throw bad(`at most ${MAX_TEAM_SIZES} team sizes`, `${count}`);
+    if (b > MAX_AGENTS) throw bad(`team sizes up to ${MAX_AGENTS}`, String(b));
     return Array.from({ length: count }, (_, i) => a + i * step);
   }
   const parts = text.split(",").map((s) => s.trim());
@@ -26,6 +30,8 @@ export function parseTeamSizes(text: string, flag = "--n"): number[] {
   const sizes = parts.map(Number);
   const zero = sizes.find((n) => n < 1);
   if (zero !== undefined) throw bad("team sizes >= 1", String(zero));
+  const big = sizes.find((n) => n > MAX_AGENTS);
+  if (big !== undefined) throw bad(`team sizes up to ${MAX_AGENTS}`, String(big));
   if (sizes.length > MAX_TEAM_SIZES)
     throw bad(`at most ${MAX_TEAM_SIZES} team sizes`, `${sizes.length}`);
   const seen = new Set<number>();

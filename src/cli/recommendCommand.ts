@@ -1,7 +1,8 @@
 import Table from "cli-table3";
 import type { Command } from "commander";
 import { InputError } from "../core/InputError.js";
-import { DEFAULT_MAX_N } from "../experiment/compareLaw.js";
+import { checkMaxN, DEFAULT_MAX_N } from "../experiment/compareLaw.js";
+import { guardWork, YES_HELP } from "../experiment/estimateWork.js";
 import {
   type Candidate,
   DEFAULT_COMPOSITION_MAX_N,
@@ -20,6 +21,7 @@ import { figureFormat, writeFigure } from "../viz/writeFigure.js";
 import { collect } from "./collect.js";
 import { positiveInt } from "./compareCommand.js";
 import { stableJson } from "./stableJson.js";
+import { type StepProgress, stepProgress } from "./stepProgress.js";
 
 interface RecommendFlags {
   objective: string;
@@ -36,6 +38,7 @@ interface RecommendFlags {
   set?: string[];
   json?: boolean;
   quiet?: boolean;
+  yes?: boolean;
 }
 
 /** `teamsim recommend SCENARIO --objective ...`: the best team size and structure under constraints. */
@@ -80,6 +83,7 @@ export function registerRecommendCommand(program: Command): void {
     )
     .option("--json", "print the recommendation and every candidate as one JSON document")
     .option("-q, --quiet", "no progress line")
+    .option("-y, --yes", YES_HELP)
     .addHelpText(
       "after",
       `
@@ -125,27 +129,37 @@ Examples:
       // Check the figure's path before minutes of simulation, not after.
       if (flags.output !== undefined) figureFormat(flags.output);
       const loaded = loadScenario(file, { sets: flags.set ?? [] });
-      const progress = process.stderr.isTTY && !flags.quiet;
-      const rec = recommend(loaded, {
-        objective: flags.objective as Objective,
-        budgetUsd: nonNegative("--budget-usd", flags.budgetUsd),
-        deadlineS: nonNegative("--deadline-s", flags.deadlineS),
-        minAccuracy: nonNegative("--min-accuracy", flags.minAccuracy),
-        maxN: flags.maxN === undefined ? undefined : positiveInt("--max-n", flags.maxN),
-        models: flags.models?.split(",").map((m) => m.trim()),
-        structures: flags.structures?.split(",").map((s) => s.trim()),
-        replicates:
-          flags.replicates === undefined
-            ? undefined
-            : positiveInt("--replicates", flags.replicates),
-        lambda: nonNegative("--lambda", flags.lambda),
-        mu: nonNegative("--mu", flags.mu),
-        onCandidate: progress
-          ? (i, total, protocol, _n, team) =>
-              process.stderr.write(`\r\x1b[Krecommend: ${protocol} ${team} (${i + 1}/${total})`)
-          : undefined,
-      });
-      if (progress) process.stderr.write("\r\x1b[K");
+      // The number of candidates is known at the first one.
+      let progress: StepProgress | undefined;
+      let steps = 0;
+      let rec: Recommendation;
+      try {
+        rec = recommend(loaded, {
+          objective: flags.objective as Objective,
+          budgetUsd: nonNegative("--budget-usd", flags.budgetUsd),
+          deadlineS: nonNegative("--deadline-s", flags.deadlineS),
+          minAccuracy: nonNegative("--min-accuracy", flags.minAccuracy),
+          maxN:
+            flags.maxN === undefined ? undefined : checkMaxN(positiveInt("--max-n", flags.maxN)),
+          models: flags.models?.split(",").map((m) => m.trim()),
+          structures: flags.structures?.split(",").map((s) => s.trim()),
+          replicates:
+            flags.replicates === undefined
+              ? undefined
+              : positiveInt("--replicates", flags.replicates),
+          lambda: nonNegative("--lambda", flags.lambda),
+          mu: nonNegative("--mu", flags.mu),
+          guard: (work) => guardWork(work, file, flags),
+          onCandidate: (i, total, protocol, _n, team) => {
+            steps = total;
+            progress ??= stepProgress("recommend: candidates", total, flags.quiet === true);
+            progress.update(i, `${protocol} ${team}`);
+          },
+        });
+        progress?.update(steps);
+      } finally {
+        progress?.stop();
+      }
       process.stdout.write(flags.json ? `${stableJson(rec)}\n` : `${formatRecommendation(rec)}\n`);
       if (flags.output !== undefined) {
         const spec = recommendSpec(

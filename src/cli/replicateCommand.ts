@@ -4,6 +4,7 @@ import Table from "cli-table3";
 import type { Command } from "commander";
 import { stringify } from "yaml";
 import { InputError } from "../core/InputError.js";
+import { guardWork, replicateEstimate, YES_HELP } from "../experiment/estimateWork.js";
 import { COORDINATION_GRID_SIZE, fitCoordination } from "../experiment/fitCoordination.js";
 import { fitPaperModel } from "../experiment/fitPaperModel.js";
 import { PAPER_MODES } from "../experiment/paperTeamModel.js";
@@ -44,6 +45,7 @@ interface ReplicateFlags {
   params?: boolean;
   output?: string;
   quiet?: boolean;
+  yes?: boolean;
 }
 
 const fmt = (v: number | undefined, digits = 2) =>
@@ -99,6 +101,7 @@ export function registerReplicateCommand(program: Command): void {
       "draw predicted against observed speedup per cell (.svg, .png or .html)",
     )
     .option("-q, --quiet", "no progress bar")
+    .option("-y, --yes", YES_HELP)
     .addHelpText(
       "after",
       `
@@ -180,6 +183,10 @@ Examples:
         rows = rows.filter((r) => flags.model?.includes(r.model));
       }
       const quiet = flags.quiet === true || flags.json === true;
+      // Refuse a runaway job before the fits (docs/limits.md).
+      const cellCount = PAPER_MODES.length * suites.length * PAPER_TEAM_SIZES.length;
+      if (flags.params !== true && flags.fitCoordination === undefined)
+        guardWork(replicateEstimate(rows.length, cellCount, replicates), "--replicates", flags);
 
       if (flags.fitCoordination !== undefined) {
         const bar = stepProgress(
@@ -258,9 +265,12 @@ Examples:
       } else {
         let coord: CoordinationParams;
         let coordName: string;
-        // One step per model fitted on its single-agent runs, per grid point, per cell.
+        // One step per model fitted on its single-agent runs, per grid point, per cell
+        // (no cells with --params, which stops after the fits).
+        const cellsPerModel = flags.params === true ? 0 : perModel;
         const steps =
-          rows.length * (1 + perModel) + (flags.calibrateOn === "all" ? COORDINATION_GRID_SIZE : 0);
+          rows.length * (1 + cellsPerModel) +
+          (flags.calibrateOn === "all" ? COORDINATION_GRID_SIZE : 0);
         const bar = stepProgress("replicate", steps, quiet);
         const fitted = rows.map((r) => {
           const params = fitPaperModel(r, suites, dataName);

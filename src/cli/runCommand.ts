@@ -1,12 +1,15 @@
-import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
+import { contextOverflowWarnings } from "../agents/contextOverflow.js";
 import { InputError } from "../core/InputError.js";
+import { estimateRuns, guardWork, YES_HELP } from "../experiment/estimateWork.js";
 import { JsonlFileTrace } from "../experiment/JsonlFileTrace.js";
 import { runScenario } from "../experiment/runScenario.js";
+import { profilesOf } from "../runtime/World.js";
 import { loadScenario } from "../scenario/loadScenario.js";
 import { collect } from "./collect.js";
 import { formatReport } from "./formatReport.js";
 import { stableJson } from "./stableJson.js";
+import { stepProgress } from "./stepProgress.js";
 
 interface RunFlags {
   json?: boolean;
@@ -15,6 +18,7 @@ interface RunFlags {
   trace?: string;
   replicate?: string;
   quiet?: boolean;
+  yes?: boolean;
 }
 
 /** `teamsim run SCENARIO`: runs one configuration's replicates and prints the summary. */
@@ -39,6 +43,7 @@ export function registerRunCommand(program: Command): void {
       "run only replicate r (0-based; e.g. to reproduce a reported violation with its trace)",
     )
     .option("-q, --quiet", "no progress bar")
+    .option("-y, --yes", YES_HELP)
     .addHelpText(
       "after",
       `
@@ -55,45 +60,46 @@ Examples:
       let only: number | undefined;
       if (flags.replicate !== undefined) {
         only = Number(flags.replicate);
-        if (!Number.isInteger(only) || only < 0) {
+        // Replicates are numbered 0 .. replicates-1; one past them reproduces nothing reported.
+        const last = loaded.scenario.replicates - 1;
+        if (!Number.isInteger(only) || only < 0 || only > last) {
           throw new InputError(
             "--replicate",
             "",
             undefined,
             undefined,
-            "a replicate number >= 0",
+            `a replicate number from 0 to ${last} (the scenario has ${loaded.scenario.replicates} replicates)`,
             JSON.stringify(flags.replicate),
           );
         }
       }
+      // Refuse a runaway job before it starts (docs/limits.md).
+      const replicates = only === undefined ? undefined : 1;
+      guardWork(estimateRuns(loaded.scenario, { replicates, baseline: true }), file, flags);
+      const members = profilesOf(loaded.scenario.agents, loaded.profiles);
+      for (const warning of contextOverflowWarnings(loaded.scenario.task, members))
+        process.stderr.write(`teamsim: warning: ${warning}\n`);
       if (loaded.scenario.sweep !== undefined && !flags.quiet) {
         process.stderr.write(
           "teamsim: note: `run` runs one configuration; the scenario's sweep block is ignored\n",
         );
       }
-      const trace = flags.trace ? new JsonlFileTrace(flags.trace) : undefined;
-      const total = loaded.scenario.replicates;
-      const bar =
-        process.stderr.isTTY && !flags.quiet && total > 1
-          ? new SingleBar({
-              format: "replicates {bar} {value}/{total} | {percentage}% | ETA {eta_formatted}",
-              stream: process.stderr,
-              clearOnComplete: true,
-              hideCursor: true,
-            })
-          : undefined;
-      bar?.start(total, 0);
+      const trace = flags.trace
+        ? new JsonlFileTrace(flags.trace, `--trace ${flags.trace}`)
+        : undefined;
+      const total = only === undefined ? loaded.scenario.replicates : 1;
+      const bar = stepProgress("replicates", total, flags.quiet === true || total <= 1);
       try {
         const { report } = runScenario(loaded, {
           trace,
           only,
-          onProgress: bar ? (done) => bar.update(done) : undefined,
+          onProgress: (done) => bar.update(done),
         });
-        bar?.stop();
+        bar.stop();
         trace?.close();
         process.stdout.write(flags.json ? `${stableJson(report)}\n` : `${formatReport(report)}\n`);
       } catch (e) {
-        bar?.stop();
+        bar.stop();
         trace?.abort();
         throw e;
       }

@@ -5,6 +5,7 @@ import { loadScenario } from "../scenario/loadScenario.js";
 import type { Scenario } from "../scenario/ScenarioSchema.js";
 import { collect } from "./collect.js";
 import { teamLabel } from "./formatReport.js";
+import { terminalText } from "./terminalText.js";
 
 /** `teamsim validate FILE`: checks a scenario and prints what it describes. */
 export function registerValidateCommand(program: Command): void {
@@ -21,7 +22,7 @@ export function registerValidateCommand(program: Command): void {
         return;
       }
       process.stdout.write(
-        `${file}: valid — "${scenario.name}": ${scenario.team.protocol} team of ${teamLabel(scenario.agents.count, scenario.agents.model)}, ` +
+        `${terminalText(file)}: valid — "${terminalText(scenario.name)}": ${scenario.team.protocol} team of ${teamLabel(scenario.agents.count, scenario.agents.model)}, ` +
           `${describeTask(scenario)}, ${scenario.replicates} replicates, seed ${scenario.seed}, ${scenario.faults.length} faults\n`,
       );
     });

@@ -1,9 +1,11 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../core/InputError.js";
+import { readTextFile } from "../scenario/readTextFile.js";
+import { makeOutputDir } from "./outputPath.js";
 import { writeParquet } from "./parquetFiles.js";
-import { type ResultLine, readResults, writeFileAtomic } from "./ResultsFile.js";
-import type { SweepManifest } from "./SweepManifest.js";
+import { type ResultLine, type ResultsRead, readResults, writeFileAtomic } from "./ResultsFile.js";
+import { parseManifest, type SweepManifest } from "./SweepManifest.js";
 import { sortResults, summaryCsv, sweepSummary } from "./sweepSummary.js";
 
 /** The files of a sweep directory. */
@@ -20,7 +22,7 @@ export function sweepFiles(dir: string) {
 export function readManifest(dir: string): SweepManifest | undefined {
   const file = sweepFiles(dir).manifest;
   if (!existsSync(file)) return undefined;
-  return JSON.parse(readFileSync(file, "utf8")) as SweepManifest;
+  return parseManifest(file, readTextFile(file));
 }
 
 /**
@@ -28,12 +30,9 @@ export function readManifest(dir: string): SweepManifest | undefined {
  * experiment (different scenario hash or shard), and refuses existing results
  * unless resuming. Returns the complete results already there.
  */
-export function openSweepDir(
-  dir: string,
-  manifest: SweepManifest,
-  resume: boolean,
-): { lines: ResultLine[]; validBytes: number } {
-  mkdirSync(dir, { recursive: true });
+export function openSweepDir(dir: string, manifest: SweepManifest, resume: boolean): ResultsRead {
+  // Not mkdirSync's recursive mode: it loops forever under /proc.
+  makeOutputDir(dir, dir);
   const old = readManifest(dir);
   if (old !== undefined && old.scenario_hash !== manifest.scenario_hash) {
     throw new InputError(

@@ -9,6 +9,7 @@ import { firstMembers } from "../scenario/firstMembers.js";
 import type { LoadedScenario } from "../scenario/loadScenario.js";
 import { type Scenario, scenarioSchema } from "../scenario/ScenarioSchema.js";
 import { parseSourceText, validateDocument } from "../scenario/validateYaml.js";
+import { estimateRuns, type WorkEstimate } from "./estimateWork.js";
 import {
   faultPlanArbitrary,
   type GenFault,
@@ -32,6 +33,11 @@ export interface CheckOptions {
   onPlan?: (done: number, total: number) => void;
   /** Called once a violation is found, before shrinking starts. */
   onFound?: (plan: number) => void;
+  /**
+   * Called with the estimated work (a fault-free run, every plan, every
+   * shrinking run) before any simulation (throw to refuse: guardWork).
+   */
+  guard?: (work: WorkEstimate) => void;
 }
 
 /** The failing plan `teamsim check` found and shrank. */
@@ -96,6 +102,7 @@ export function checkScenario(loaded: LoadedScenario, options: CheckOptions): Ch
       `${items} × ${n} × ${options.runs} = ${work.toExponential(2)}`,
     );
   }
+  options.guard?.(estimateRuns(scenario, { replicates: 1 + options.runs + options.shrinkRuns }));
   // The time scale: when a fault-free run of the same seed has finished.
   const base = runReplicate({ ...scenario, faults: [] }, profiles, 0, { noBaseline: true });
   const timeScale = Math.max(1, base.result.makespan_s);

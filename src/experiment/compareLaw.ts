@@ -7,7 +7,9 @@ import type { MetricName } from "../metrics/RunResult.js";
 import { profilesOf } from "../runtime/World.js";
 import { firstMembers } from "../scenario/firstMembers.js";
 import type { LoadedScenario } from "../scenario/loadScenario.js";
+import { MAX_AGENTS } from "../scenario/ScenarioSchema.js";
 import { withOverrides } from "../scenario/withOverrides.js";
+import { estimateRuns, sumEstimates, type WorkEstimate } from "./estimateWork.js";
 import { lawFromScenario, theoryAt } from "./lawFromScenario.js";
 import { simulatePoint } from "./simulatePoint.js";
 
@@ -44,10 +46,34 @@ export interface CompareOptions {
   maxN?: number;
   /** Called before each team size is simulated (for progress lines). */
   onPoint?: (index: number, total: number, n: number) => void;
+  /**
+   * Called with the estimated work of every team size's replicates once the
+   * sizes are known, before any simulation (throw to refuse: guardWork).
+   */
+  guard?: (work: WorkEstimate) => void;
 }
 
 /** Default largest team of compare and recommend. */
 export const DEFAULT_MAX_N = 9;
+
+/**
+ * `--max-n` of compare and recommend: a positive integer no larger than
+ * MAX_AGENTS, the largest team a scenario may have (1..1e6 would plan a
+ * million teams that cannot run).
+ */
+export function checkMaxN(maxN: number, flag = "--max-n"): number {
+  if (!Number.isInteger(maxN) || maxN < 1 || maxN > MAX_AGENTS) {
+    throw new InputError(
+      flag,
+      "",
+      undefined,
+      undefined,
+      `an integer from 1 to ${MAX_AGENTS} (the largest team a scenario may have)`,
+      String(maxN),
+    );
+  }
+  return maxN;
+}
 
 /** The law called `name`, or an InputError listing the known ones. */
 export function lawNamed(name: string): Law {
@@ -70,6 +96,7 @@ export function lawNamed(name: string): Law {
  * if it has one, else 1..maxN (every size: even majorities are part of the law).
  */
 export function teamSizes(loaded: LoadedScenario, maxN = DEFAULT_MAX_N): number[] {
+  checkMaxN(maxN);
   const listed = loaded.scenario.sweep?.["agents.count"];
   // A team of several groups is compared on its first 1..n members.
   const max = Array.isArray(loaded.input && (loaded.input as { agents?: unknown }).agents)
@@ -124,12 +151,14 @@ export function compareLaw(
   if (other.length > 0)
     notes.push(`sweep over ${other.join(", ")} ignored: compare varies agents.count only`);
   const sizes = teamSizes(loaded, options.maxN);
+  const speedup = mapping.metric === "speedup";
+  options.guard?.(
+    sumEstimates(sizes.map((n) => estimateRuns(scenario, { agents: n, baseline: speedup }))),
+  );
   const points: ComparePoint[] = [];
   sizes.forEach((n, i) => {
     options.onPoint?.(i, sizes.length, n);
-    const summary = simulatePoint(resized(loaded, n), {
-      speedup: mapping.metric === "speedup",
-    });
+    const summary = simulatePoint(resized(loaded, n), { speedup });
     const s = summary[mapping.metric];
     const ci95 = s.ci95 ?? [s.mean, s.mean];
     const theory = theoryAt(law, mapping, n);

@@ -29,7 +29,14 @@ export function resultRows(lines: readonly ResultLine[]): {
 } {
   const params = new Set<string>();
   const rows = sortResults(lines).map((l) => {
-    const { point, replicate, params: p, ...rest } = JSON.parse(l.text) as Record<string, unknown>;
+    // The checksum guards the JSON line, not the measurements: no column for it.
+    const {
+      point,
+      replicate,
+      params: p,
+      sha256: _sum,
+      ...rest
+    } = JSON.parse(l.text) as Record<string, unknown>;
     const ps = (p ?? {}) as Record<string, unknown>;
     for (const k of Object.keys(ps)) params.add(k);
     return { point, replicate, ...ps, ...rest };

@@ -8,6 +8,7 @@ import type { AgentGroup } from "../scenario/ScenarioSchema.js";
 import { withOverrides } from "../scenario/withOverrides.js";
 import { DEFAULT_MAX_N } from "./compareLaw.js";
 import { compositionLabel, compositions, countCompositions } from "./compositions.js";
+import { estimateRuns, sumEstimates, type WorkEstimate } from "./estimateWork.js";
 import { accuracyLawName, costLawName, lawFromScenario, theoryAt } from "./lawFromScenario.js";
 import { markParetoFront } from "./markParetoFront.js";
 import { simulatePoint } from "./simulatePoint.js";
@@ -59,6 +60,11 @@ export interface RecommendOptions {
   mu?: number;
   /** Called before each candidate is evaluated (for progress lines). */
   onCandidate?: (index: number, total: number, protocol: string, n: number, team: string) => void;
+  /**
+   * Called with the estimated work of every candidate's replicates once the
+   * candidates are known, before any simulation (throw to refuse: guardWork).
+   */
+  guard?: (work: WorkEstimate) => void;
 }
 
 /** One team design with its expected accuracy, makespan and cost of one run. */
@@ -158,6 +164,7 @@ export function recommend(loaded: LoadedScenario, options: RecommendOptions): Re
     models === undefined
       ? sizePlan(runnable, structures, maxN)
       : compositionPlan(loaded, models, runnable, structures, maxN);
+  options.guard?.(sumEstimates(plan.map((c) => candidateWork(loaded, c, replicates))));
   const candidates: Candidate[] = [];
   const skipped: Recommendation["skipped"] = [];
   plan.forEach(({ protocol, n, groups }, i) => {
@@ -272,6 +279,18 @@ function compositionPlan(
     }
   }
   return plan;
+}
+
+// A candidate's estimated work: its structure with the scenario's options or its
+// defaults (as candidateScenario runs it), at its team size.
+function candidateWork(loaded: LoadedScenario, c: Plan, replicates: number): WorkEstimate {
+  const own = c.protocol === loaded.scenario.team.protocol;
+  const module = PROTOCOLS.find((p) => p.name === c.protocol);
+  const team =
+    own || module === undefined
+      ? loaded.scenario.team
+      : module.schema.parse({ protocol: c.protocol });
+  return estimateRuns(loaded.scenario, { agents: c.n, team: team as never, replicates });
 }
 
 // A search past the limit: refused before any simulation, with what to narrow.

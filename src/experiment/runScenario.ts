@@ -1,7 +1,7 @@
 import type { Verdict } from "../checkers/Verdict.js";
 import type { Trace } from "../core/Trace.js";
 import { LatencyPool } from "../metrics/LatencyPool.js";
-import { METRICS, type MetricName, type RunResult } from "../metrics/RunResult.js";
+import { METRICS, type MetricName, metricRange, type RunResult } from "../metrics/RunResult.js";
 import { type MetricSummary, summarize } from "../metrics/summarize.js";
 import type { LoadedScenario } from "../scenario/loadScenario.js";
 import type { Scenario } from "../scenario/ScenarioSchema.js";
@@ -99,11 +99,11 @@ export function runScenario(
     options.onProgress?.(i + 1, n);
   }
   const summary = {} as Record<MetricName, MetricSummary>;
-  for (const m of METRICS) summary[m] = summarize(columns.get(m) as Float64Array);
+  for (const m of METRICS) summary[m] = summarize(columns.get(m) as Float64Array, metricRange(m));
   // Call latency is pooled over every call of every replicate; its CI is that of
   // the per-replicate means, the independent units.
   const perReplicate = summary.call_latency_s;
-  summary.call_latency_s = { ...summarize(pool.values()) };
+  summary.call_latency_s = { ...summarize(pool.values(), metricRange("call_latency_s")) };
   if (perReplicate.ci95) summary.call_latency_s.ci95 = perReplicate.ci95;
   else delete summary.call_latency_s.ci95;
   const report: RunReport = {

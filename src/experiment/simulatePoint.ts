@@ -1,4 +1,4 @@
-import { METRICS, type MetricName } from "../metrics/RunResult.js";
+import { METRICS, type MetricName, metricRange } from "../metrics/RunResult.js";
 import { type MetricSummary, summarize } from "../metrics/summarize.js";
 import type { LoadedScenario } from "../scenario/loadScenario.js";
 import { runReplicate } from "./runReplicate.js";
@@ -28,6 +28,6 @@ export function simulatePoint(
     for (const m of METRICS) (columns.get(m) as Float64Array)[r] = result[m];
   }
   const out = {} as Record<MetricName, MetricSummary>;
-  for (const m of METRICS) out[m] = summarize(columns.get(m) as Float64Array);
+  for (const m of METRICS) out[m] = summarize(columns.get(m) as Float64Array, metricRange(m));
   return out;
 }

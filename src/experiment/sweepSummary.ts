@@ -1,4 +1,4 @@
-import { METRICS } from "../metrics/RunResult.js";
+import { METRICS, metricRange } from "../metrics/RunResult.js";
 import { summarize } from "../metrics/summarize.js";
 import type { ResultLine } from "./ResultsFile.js";
 
@@ -13,6 +13,8 @@ const STATS = ["mean", "p50", "p95", "ci95_lo", "ci95_hi"] as const;
  * metric over the point's replicates. Computed from the lines sorted by
  * (point, replicate), so the same set of results gives the same bytes however
  * it was produced. `call_latency_s` here summarizes the per-replicate means.
+ * A metric that is neither a number nor null (not applicable) is an error,
+ * never left out of the mean unnoticed (readResults rejects such lines first).
  */
 export function sweepSummary(lines: readonly ResultLine[]): SummaryRow[] {
   const sorted = sortResults(lines);
@@ -25,7 +27,10 @@ export function sweepSummary(lines: readonly ResultLine[]): SummaryRow[] {
     const row: SummaryRow = { point, ...(group[0].params as Record<string, unknown>) };
     row.replicates = group.length;
     for (const m of METRICS) {
-      const s = summarize(group.map((g) => (typeof g[m] === "number" ? g[m] : Number.NaN)));
+      const s = summarize(
+        group.map((g) => metricValue(g, m)),
+        metricRange(m),
+      );
       const values = [s.mean, s.p50, s.p95, s.ci95?.[0] ?? Number.NaN, s.ci95?.[1] ?? Number.NaN];
       STATS.forEach((stat, k) => {
         row[`${m}.${stat}`] = Number.isFinite(values[k]) ? values[k] : null;
@@ -34,6 +39,16 @@ export function sweepSummary(lines: readonly ResultLine[]): SummaryRow[] {
     rows.push(row);
   }
   return rows;
+}
+
+// A metric of a results line: null (NaN written as JSON) means "not applicable".
+function metricValue(line: Record<string, unknown>, metric: string): number {
+  const v = line[metric];
+  if (typeof v === "number") return v;
+  if (v === null) return Number.NaN;
+  throw new Error(
+    `results line of point ${line.point} replicate ${line.replicate}: ${metric} is ${JSON.stringify(v) ?? "missing"}, not a number`,
+  );
 }
 
 /** Results lines in (point, replicate) order. */

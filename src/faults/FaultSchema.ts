@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { distCdf } from "../analytic/distCdf.js";
+import { distQuantile } from "../analytic/distQuantile.js";
+import type { DistSpec } from "../core/Distribution.js";
 import { distributionSchema } from "../core/distributionSchema.js";
 import { BYZANTINE_BEHAVIOURS } from "./ByzantineBehaviour.js";
 
@@ -24,12 +27,13 @@ const ACTIONS = [
  * One entry of the fault plan (the "nemesis"): exactly one action, at `at_s`
  * seconds (default 0), some of them until `until_s`:
  * crash / recover (agents, at a time); crash_rate (random crashes of agents at a
- * rate, optionally recovering after a delay); partition (groups that cannot reach
- * each other, healed at `heal_at_s`) / heal; delay, loss, duplicate (extra
- * latency, loss or duplication on some or all links for a window); byzantine
- * (agents and their `behaviour`); straggler (agents whose calls are slowed by a
- * factor drawn from `slowdown`, for a window); rate_limit (the provider's
- * requests per minute: calls beyond it get 429s and back off).
+ * rate, optionally recovering after a delay); partition (disjoint groups that
+ * cannot reach each other, healed at `heal_at_s`) / heal; delay, loss, duplicate
+ * (extra latency, loss or duplication on some or all links between two different
+ * nodes, for a window); byzantine (agents and their `behaviour`); straggler
+ * (agents whose calls are slowed by a factor drawn from `slowdown`, median >= 1,
+ * for a window); rate_limit (the provider's requests per minute: calls beyond it
+ * get 429s and back off).
  */
 export const FaultSchema = z
   .strictObject({
@@ -97,6 +101,17 @@ export const FaultSchema = z
         message: "slowdown (the factor straggler calls are slowed by)",
       });
     }
+    if (f.slowdown !== undefined) checkSlowdown(f.slowdown, ctx);
+    if (f.partition !== undefined) checkDisjoint(f.partition, ctx);
+    f.links?.forEach(([a, b], j) => {
+      if (a === b) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["links", j, 1],
+          message: `a node other than ${a} (a link joins two different nodes)`,
+        });
+      }
+    });
     if (f.heal_at_s !== undefined && f.heal_at_s < f.at_s) {
       ctx.addIssue({
         code: "custom",
@@ -108,6 +123,74 @@ export const FaultSchema = z
       ctx.addIssue({ code: "custom", path: ["until_s"], message: `until_s >= at_s (${f.at_s})` });
     }
   });
+
+// The document field that sets a distribution's centre, so the error points at the number to change.
+const CENTRE: Record<DistSpec["dist"], string> = {
+  fixed: "value",
+  uniform: "max",
+  normal: "mean",
+  lognormal: "median",
+  exponential: "mean",
+  gamma: "scale",
+  pareto: "scale",
+  beta: "dist",
+  mixture: "components",
+};
+
+// P(X < 1): beta draws lie in [0, 1] (and distCdf has no beta CDF).
+function belowOne(s: DistSpec): number {
+  if (s.dist === "beta") return 1;
+  if (s.dist === "mixture") return s.components.reduce((p, c) => p + c.weight * belowOne(c), 0);
+  return distCdf(s, 1 - 1e-12);
+}
+
+// A straggler is slower, never faster: draws below 1 count as 1 (MockLLM), so a
+// slowdown mostly below 1 would silently do nothing. Its median must be >= 1.
+function checkSlowdown(s: DistSpec, ctx: z.RefinementCtx): void {
+  if (belowOne(s) <= 0.5) return;
+  if (s.dist === "fixed") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["slowdown"],
+      message: `a slowdown factor >= 1 (a straggler's calls are slower, not faster; found value ${s.value})`,
+    });
+    return;
+  }
+  const beta =
+    s.dist === "beta" || (s.dist === "mixture" && s.components.some((c) => c.dist === "beta"));
+  // (distQuantile searches positive values only; a normal's median is its mean, or its floor.)
+  const median = beta
+    ? "below 1"
+    : Number(
+        (s.dist === "normal"
+          ? Math.max(s.mean, s.min ?? s.mean)
+          : distQuantile(s, 0.5)
+        ).toPrecision(4),
+      );
+  ctx.addIssue({
+    code: "custom",
+    path: ["slowdown", CENTRE[s.dist]],
+    message: `a slowdown whose median is >= 1 (a straggler's calls are slower, and draws below 1 count as 1; this one's median is ${median})`,
+  });
+}
+
+// A node in two groups lands in the later one (Network.partition), so the order
+// of the groups, not the plan, would decide which side it is on.
+function checkDisjoint(groups: readonly (readonly string[])[], ctx: z.RefinementCtx): void {
+  const groupOf = new Map<string, number>();
+  groups.forEach((g, i) => {
+    g.forEach((name, k) => {
+      const first = groupOf.get(name);
+      if (first !== undefined && first !== i) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["partition", i, k],
+          message: `each node in one group of the partition (${name} is in group ${first} too)`,
+        });
+      } else groupOf.set(name, i);
+    });
+  });
+}
 
 /** A fault as written in a scenario (before defaults and unit suffixes are resolved). */
 export type FaultInput = z.input<typeof FaultSchema>;

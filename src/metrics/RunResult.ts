@@ -1,11 +1,12 @@
 import type { EndReason } from "../core/Simulation.js";
+import type { MetricRange } from "./summarize.js";
 
 /** The measurements of one replicate. Every field is a plain number except `end_reason`. */
 export interface RunResult {
   replicate: number;
   /** Fraction of items whose decided answer is right (undecided items count as wrong). */
   accuracy: number;
-  /** Fraction of items with a decision (by any node). */
+  /** Fraction of items with a decision (by any node); an item no member can read has none (History.unreadable). */
   decided: number;
   /**
    * Fraction of items decided by every correct node up at the end, for protocols
@@ -102,3 +103,16 @@ export const METRICS = [
 
 /** One of the numeric metrics. */
 export type MetricName = (typeof METRICS)[number];
+
+// Shares of items or of time: between 0 and 1.
+const FRACTIONS: ReadonlySet<MetricName> = new Set([
+  "accuracy",
+  "decided",
+  "decided_all",
+  "idle_fraction",
+]);
+
+/** The values `metric` can take: [0, 1] for a fraction, [0, Infinity) for every other (counts, times, money, speedups). */
+export function metricRange(metric: MetricName): MetricRange {
+  return FRACTIONS.has(metric) ? [0, 1] : [0, Number.POSITIVE_INFINITY];
+}

@@ -10,15 +10,31 @@ export interface MetricSummary {
   p95: number;
   min: number;
   max: number;
-  /** 95% confidence interval of the mean (Student t); absent for fewer than 2 values. */
+  /**
+   * 95% confidence interval of the mean: the normal (Student t) interval, clamped
+   * to the metric's range (a count cannot be negative, a fraction not above 1);
+   * absent for fewer than 2 values.
+   */
   ci95?: [number, number];
 }
+
+/** The values a metric can take, [lo, hi] (e.g. [0, 1] for a fraction, [0, Infinity] for a count). */
+export type MetricRange = readonly [number, number];
+
+/** No bounds: the t interval is left as it is. */
+export const UNBOUNDED: MetricRange = [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
 
 /** Quantile of sorted values, type 7 (the one implementation: analytic/sampleQuantile). */
 export const quantileSorted = sampleQuantile;
 
-/** Mean, sample sd, median, p95, range and t-based 95% CI of the mean of `values` (NaNs left out). */
-export function summarize(values: ArrayLike<number>): MetricSummary {
+/**
+ * Mean, sample sd, median, p95, range and t-based 95% CI of the mean of `values`
+ * (NaNs left out), the CI clamped to `range`, the values the metric can take.
+ */
+export function summarize(
+  values: ArrayLike<number>,
+  range: MetricRange = UNBOUNDED,
+): MetricSummary {
   // NaN marks "not applicable in this replicate" (e.g. no baseline): left out.
   const sorted = Float64Array.from(values)
     .filter((x) => !Number.isNaN(x))
@@ -41,7 +57,9 @@ export function summarize(values: ArrayLike<number>): MetricSummary {
   };
   if (n > 1) {
     const half = tQuantile(0.975, n - 1) * (sd / Math.sqrt(n));
-    out.ci95 = [mean - half, mean + half];
+    // The t interval is symmetric and can reach past what the metric can be (a mean
+    // of 0.5 retries over 2 replicates gives [-5.9, 6.9]): no mean lies out there.
+    out.ci95 = [Math.max(range[0], mean - half), Math.min(range[1], mean + half)];
   }
   return out;
 }

@@ -49,9 +49,32 @@ export interface ProtocolModule<S extends z.ZodType = z.ZodType> {
    * stages are tried in turn): `recommend --models` then tries every order.
    */
   orderedMembers?: boolean;
+  /**
+   * What one item (a question, or a subtask of a work graph) costs a team of n,
+   * for the work estimate that refuses runaway jobs (estimateWork): an upper
+   * estimate, so a big job is refused rather than started. Default
+   * (defaultItemWork): n calls and n² messages.
+   */
+  workPerItem?(options: z.output<S>, n: number): ItemWork;
   /** Most Byzantine members it is built to tolerate in a team of n (default 0). */
   byzantineBound?(options: z.output<S>, n: number): number;
   create(rt: Runtime, options: z.output<S>): Protocol;
+}
+
+/**
+ * The simulation work of one item: LLM calls, messages, and `steps`, other
+ * per-item work in events' worth (timers, or bookkeeping that grows faster
+ * than the messages, such as a vote count rescanned on every vote).
+ */
+export interface ItemWork {
+  calls: number;
+  messages: number;
+  steps?: number;
+}
+
+/** The work of an item for a protocol that does not say: every member calls, all-to-all messages. */
+export function defaultItemWork(n: number): ItemWork {
+  return { calls: n, messages: n * n };
 }
 
 /** What a protocol promises once faults heal: progress with a quorum, within a bound. */

@@ -48,7 +48,7 @@ function* route(rt: Runtime, nodes: readonly Node[], o: Options): ProcessBody {
   const router = nodes[0];
   const verifier = rt.stream("protocol/cascade/verifier");
   const last = nodes.length - 1;
-  for (let k = rt.history.decisions.length; k < items.length; k++) {
+  for (let k = rt.history.settled; k < items.length; k++) {
     const q = items[k];
     rt.history.open(k, rt.now);
     for (let s = 0; s <= last; s++) {
@@ -103,6 +103,8 @@ export const cascade: ProtocolModule<typeof schema> = {
   },
   roles: (_o, n) => Array.from({ length: n }, () => "stage"),
   orderedMembers: true,
+  // In the worst case every stage answers (and the verifier checks it).
+  workPerItem: (_o, n) => ({ calls: 2 * n, messages: 2 * n }),
   create: (rt, options) => ({
     start() {
       const nodes = rt.nodes();

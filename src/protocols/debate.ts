@@ -66,6 +66,13 @@ export const debate: ProtocolModule<typeof schema> = {
     none: "peer pressure makes the votes dependent round by round (opinion dynamics)",
   },
   roles: (_o, n) => Array.from({ length: n }, () => "debater"),
+  // n calls per round; n(n-1) answers per debate round and n final answers; an
+  // agent checks every peer on each answer it receives (n³ steps per round).
+  workPerItem: (o, n) => ({
+    calls: n * (o.rounds + 1),
+    messages: n * (n - 1) * o.rounds + n,
+    steps: (n * n * n * o.rounds) / 200,
+  }),
   create: (rt, options) => {
     const agents = rt.nodes<Msgs>();
     const coordinator = rt.node<Msgs>(COORDINATOR);

@@ -72,6 +72,13 @@ export const gossip: ProtocolModule<typeof schema> = {
     none: "votes spread by random push-pull: who knows what when is random, and each agent decides alone; only its message count has a law",
   },
   deciders: "all",
+  // Every member calls; every round each member starts a push-pull (two
+  // messages, each carrying and merging n votes: about n/40 events' worth,
+  // measured at n = 33 and 200) and a round timer.
+  workPerItem: (o, n) => {
+    const rounds = o.until === "rounds" ? (o.rounds ?? defaultRounds(n)) : o.max_rounds;
+    return { calls: n, messages: 2 * n * rounds, steps: n * rounds + (2 * n * rounds * n) / 40 };
+  },
   create: (rt, o) => {
     const nodes = rt.nodes<Msgs>();
     const n = nodes.length;

@@ -314,5 +314,8 @@ export const leaderWorker: ProtocolModule<typeof schema> = {
     },
   },
   roles: (_o, n) => Array.from({ length: n }, (_, i) => (i === 0 ? "leader" : "worker")),
+  // A call per subtask, with planning, review and rework up to three; an
+  // assignment and a result, with resends up to four messages.
+  workPerItem: () => ({ calls: 3, messages: 4 }),
   create: (rt, options) => new LeaderWorker(rt, options),
 };

@@ -121,7 +121,7 @@ function create(rt: Runtime, o: Options) {
 
   const resume = () => {
     const run = ++epoch;
-    aggregator.run(() => item(rt.history.decisions.length, run));
+    aggregator.run(() => item(rt.history.settled, run));
   };
   return {
     start: resume,
@@ -147,5 +147,8 @@ export const mixtureOfAgents: ProtocolModule<typeof schema> = {
     n < 2
       ? [{ field: "protocol", expected: "a team of at least 2 (proposers and an aggregator)" }]
       : [],
+  // Every proposer calls in every layer, then the aggregator; each reader reads
+  // the layer before.
+  workPerItem: (o, n) => ({ calls: o.layers * n + 1, messages: 0, steps: o.layers * n }),
   create,
 };

@@ -836,5 +836,9 @@ export const pbft: ProtocolModule<typeof schema> = {
           },
         ]
       : [],
+  // The primary's call; pre-prepare, prepare and commit are all-to-all (about
+  // 2.5 n² measured); every vote is counted against the slot's votes: n³
+  // steps, each about 1/25 of an event (measured at n = 33 and 100).
+  workPerItem: (_o, n) => ({ calls: 2, messages: 3 * n * n, steps: (n * n * n) / 25 }),
   create,
 };

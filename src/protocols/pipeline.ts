@@ -248,5 +248,7 @@ export const pipeline: ProtocolModule<typeof schema> = {
   law: { none: "reviews send bad code back: a queueing network with feedback, non-exponential" },
   // agent-i works stage i mod S.
   roles: (o, n) => Array.from({ length: n }, (_, i) => o.stages[i % o.stages.length]),
+  // Every subtask passes each stage once, or twice when a review sends it back.
+  workPerItem: (o) => ({ calls: 2 * o.stages.length, messages: 2 * o.stages.length + 2 }),
   create,
 };

@@ -23,7 +23,7 @@ const schema = z.strictObject({
   }),
   first_leader: z.number().int().min(0).nullable().default(0).meta({
     description:
-      "the node whose first election timeout is halved, so it leads term 1 and fault plans can name it (ignored if >= n); null: random",
+      "the node whose first election timeout is halved, so it leads term 1 and fault plans can name it (< n); null: random",
   }),
   max_uncommitted: z.number().int().min(1).default(1).meta({
     description:
@@ -509,5 +509,19 @@ export const raft: ProtocolModule<typeof schema> = {
     quorum: (_o, n) => Math.floor(n / 2) + 1,
     stabilizeS: (o) => 50 * o.election_timeout_s.max + 10 * o.heartbeat_s,
   },
+  // A first leader outside the team would silently leave term 1 to chance.
+  checkTeam: (options, n) =>
+    options.first_leader !== null && options.first_leader >= n
+      ? [
+          {
+            field: "first_leader",
+            expected: `a member of the team: 0 .. ${n - 1} (agent-0 .. agent-${n - 1}), or null for a random one`,
+          },
+        ]
+      : [],
+  // The leader's call (again after an election); AppendEntries and replies to
+  // every follower for the entry and its commit, and heartbeats while a call
+  // runs (about 10 s per item: more than a call's mean latency).
+  workPerItem: (o, n) => ({ calls: 2, messages: 2 * n * (2 + 10 / o.heartbeat_s) }),
   create: createRaft,
 };

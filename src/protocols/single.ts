@@ -41,7 +41,7 @@ function* build(rt: Runtime, node: Node): ProcessBody {
 
 // Items (or positions in topological order) are decided in order: the count is where to resume.
 function decidedPrefix(rt: Runtime): number {
-  return rt.history.decisions.length;
+  return rt.history.settled;
 }
 
 // Every law at n = 1 whatever the team size: agent-0 does everything.
@@ -73,6 +73,8 @@ export const single: ProtocolModule<typeof schema> = {
   },
   // Only agent-0 works; any others idle.
   roles: (_o, n) => Array.from({ length: n }, (_, i) => (i === 0 ? "solver" : "idle")),
+  // One call per item, a second when a subtask's tests send it back.
+  workPerItem: () => ({ calls: 2, messages: 0 }),
   create: (rt) => {
     const node = rt.members[0];
     const body = () => (rt.task.kind === "questions" ? answer(rt, node) : build(rt, node));

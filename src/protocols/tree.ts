@@ -264,5 +264,8 @@ export const tree: ProtocolModule<typeof schema> = {
     const { leaders } = buildHierarchy(n, o.branching, o.depth);
     return leaders.map((l) => (l === undefined ? "worker" : "leader"));
   },
+  // A call per subtask and a planning call at each leader level above it; a
+  // hand-down and a report at each level.
+  workPerItem: (o) => ({ calls: o.depth + 2, messages: 2 * o.depth + 4 }),
   create,
 };

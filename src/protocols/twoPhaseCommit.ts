@@ -178,5 +178,8 @@ export const twoPhaseCommit: ProtocolModule<typeof schema> = {
   example: "scenarios/two-phase-commit.yaml",
   law: { none: "an item commits only if every agent's call agrees, in up to max_rounds rounds" },
   roles: (_o, n) => Array.from({ length: n }, (_, i) => (i === 0 ? "coordinator" : "participant")),
+  // Up to max_rounds proposals, each a call per member, and prepare, vote,
+  // decision and acknowledgement messages to and from every member.
+  workPerItem: (o, n) => ({ calls: o.max_rounds * n, messages: o.max_rounds * 4 * n + n }),
   create: (rt, options) => new TwoPhaseCommit(rt, options),
 };

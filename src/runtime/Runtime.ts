@@ -200,7 +200,7 @@ export class Runtime implements NodeHost {
 
   /** Records the decision of `item` by `node` in the history (and the trace). */
   decide(node: Node, item: number, answer: number, extra?: Record<string, unknown>): void {
-    this.history.decide(item, node.name, answer, this.sim.now);
+    const counted = this.history.decide(item, node.name, answer, this.sim.now);
     if (this.trace.enabled)
       this.trace.record({
         t: this.sim.now,
@@ -209,6 +209,8 @@ export class Runtime implements NodeHost {
         item,
         answer,
         ...extra,
+        // An item no member can read is given up on, not decided (History.unreadable).
+        ...(counted ? {} : { unreadable: true }),
       });
   }
 

@@ -159,6 +159,15 @@ export class World {
       this.rt.addMember(model);
     }
     for (const name of protocol.extraNodes ?? []) this.rt.addNode(name);
+    // A question whose prompt exceeds every member's context window can never be
+    // answered: every call on it fails at once, so no protocol can decide it.
+    if (this.task.kind === "questions") {
+      let widest = 0;
+      for (const p of memberProfiles) widest = Math.max(widest, p.context_window.tokens);
+      this.task.items.forEach((q, k) => {
+        if (q.promptTokens > widest) this.history.unreadable.add(k);
+      });
+    }
     // Each model's item-level errors, shared by its copies (questions only).
     if (spec.task.kind === "questions" && spec.task.errors !== undefined) {
       const names = memberProfiles.map((p) => p.name);
@@ -203,6 +212,9 @@ export class World {
     const na = (why: string): LivenessContext => ({ ...base, notApplicable: why, mustDecide: [] });
     const live = this.protocol.liveness;
     if (live === undefined) return na(`${spec.team.protocol} promises no eventual decision`);
+    const unreadable = this.history.unreadable.size;
+    if (unreadable > 0)
+      return na(`${unreadable} of ${items} items exceed every member's context window`);
     const planHeal = healTime(spec.faults);
     if (planHeal === null) return na("a fault never heals");
     if (this.net.partitioned) return na("the network is partitioned at the end");

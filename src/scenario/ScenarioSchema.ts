@@ -19,7 +19,13 @@ const prob = z.number().min(0).max(1);
 
 const QuestionsTaskSchema = z.strictObject({
   kind: z.literal("questions"),
-  items: z.number().int().min(1).default(100).meta({ description: "questions in one replicate" }),
+  items: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .default(100)
+    .meta({ description: "questions in one replicate" }),
   choices: z.number().int().min(2).default(4).meta({
     description: "answer options per question (one right; wrong votes split over the rest)",
   }),
@@ -235,6 +241,10 @@ export function scenarioSchema(models: readonly string[] | ReadonlyMap<string, M
         .meta({ description: "values per dotted path, for teamsim sweep (ignored by run)" }),
     })
     .superRefine((s, ctx) => {
+      // A team over MAX_AGENTS is already an issue; listing its members' names
+      // (or roles) to check references would run out of memory first.
+      const count = s.agents?.count as unknown;
+      if (typeof count === "number" && count > MAX_AGENTS) return;
       const family = s.task.kind === "questions" ? "questions" : "workgraph";
       const protocol = getProtocol(s.team.protocol);
       if (!protocol.tasks.includes(family)) {
@@ -265,6 +275,14 @@ export function scenarioSchema(models: readonly string[] | ReadonlyMap<string, M
             });
           }
         });
+        // A node never sends to itself over the network: such a link would never be used.
+        if (l.between[0] === l.between[1]) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["network", "links", i, "between", 1],
+            message: `a node other than ${l.between[0]} (a link joins two different nodes)`,
+          });
+        }
       });
       s.faults.forEach((f, i) => {
         for (const { names, path, nodes: anyNode } of faultAgents(f)) {

@@ -23,7 +23,8 @@ export function applyOverride(src: SourceDocument, assignment: string): void {
   const valueText = assignment.slice(eq + 1);
   let value: unknown;
   try {
-    value = parse(valueText);
+    // logLevel error: the yaml library's warnings would go to stderr as Node warnings.
+    value = parse(valueText, { logLevel: "error" });
   } catch (e) {
     const first = (e as Error).message.split("\n")[0];
     throw new InputError(

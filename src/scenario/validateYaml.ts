@@ -1,11 +1,14 @@
 import {
   type Document,
+  isAlias,
   isMap,
   isPair,
   isScalar,
+  isSeq,
   LineCounter,
   type Node,
   parseDocument,
+  visit,
 } from "yaml";
 import type { z } from "zod";
 import { InputError } from "../core/InputError.js";
@@ -20,16 +23,37 @@ export interface SourceDocument {
   overrides: Map<string, string>;
 }
 
-/** Reads and parses `file` as YAML (JSON is accepted too); syntax errors become InputErrors. */
-export function readSourceDocument(file: string): SourceDocument {
+/**
+ * Reads and parses `file` as YAML (JSON is accepted too); syntax errors become
+ * InputErrors, and so does an empty (or comment-only) file, which is no
+ * `expected` document rather than one made of defaults.
+ */
+export function readSourceDocument(
+  file: string,
+  expected = "a scenario (a mapping)",
+): SourceDocument {
   const text = readTextFile(file);
-  return parseSourceText(file, text);
+  const src = parseSourceText(file, text);
+  const c = src.doc.contents;
+  // "---" alone parses as a null scalar of zero width: nothing was written either;
+  // an explicit null ("~") is no more a document (it would run on defaults).
+  if (c === null || (isScalar(c) && c.value === null)) {
+    const found = c === null || c.source === "" ? "an empty document" : "null";
+    throw new InputError(file, "", undefined, undefined, expected, found);
+  }
+  return src;
 }
 
 /** Parses `text` (named `file` in messages) as YAML. */
 export function parseSourceText(file: string, text: string): SourceDocument {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+    // Warnings (e.g. an unknown %directive) would reach stderr as Node warnings.
+    logLevel: "error",
+  });
   if (doc.errors.length > 0) {
     const err = doc.errors[0];
     const pos = lines.linePos(err.pos[0]);
@@ -37,23 +61,106 @@ export function parseSourceText(file: string, text: string): SourceDocument {
     const what = err.message.split("\n")[0];
     throw new InputError(file, "", pos.line, pos.col, "valid YAML", `${err.code}: ${what}`);
   }
+  // A list or mapping used as a key (`[1, 2]: x`, `? {a: 1}`) has no field name;
+  // turning it into data would only stringify it (with a warning on stderr).
+  let bad: Node | undefined;
+  visit(doc, {
+    Pair(_key, pair) {
+      if (pair.key !== null && !isScalar(pair.key) && !isAlias(pair.key)) {
+        bad = pair.key as Node;
+        return visit.BREAK;
+      }
+    },
+  });
+  if (bad !== undefined) {
+    const pos = bad.range ? lines.linePos(bad.range[0]) : undefined;
+    throw new InputError(
+      file,
+      "",
+      pos?.line,
+      pos?.col,
+      "a name as a mapping key",
+      isSeq(bad) ? "a list as a key" : "a mapping as a key",
+    );
+  }
   return { file, doc, lines, overrides: new Map() };
 }
 
 /** Validates a parsed document against `schema`; the first problem becomes a located InputError. */
 export function validateDocument<S extends z.ZodType>(src: SourceDocument, schema: S): z.output<S> {
-  const data = src.doc.toJS() ?? {};
+  const data = documentValue(src) ?? {};
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   throw issueToError(src, data, pickIssue(result.error.issues));
 }
 
-/** Reads, parses and validates `file` in one step. */
-export function loadYamlFile<S extends z.ZodType>(file: string, schema: S): z.output<S> {
-  return validateDocument(readSourceDocument(file), schema);
+/** Reads, parses and validates `file` in one step (an empty file is not `expected`). */
+export function loadYamlFile<S extends z.ZodType>(
+  file: string,
+  schema: S,
+  expected = "a mapping",
+): z.output<S> {
+  return validateDocument(readSourceDocument(file, expected), schema);
+}
+
+// Alias uses allowed when a document is turned into data (the yaml library's own
+// default): aliases of aliases expand exponentially ("billion laughs"), so a
+// few lines could otherwise ask for gigabytes and minutes.
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * The document as plain data; a document whose aliases expand past
+ * MAX_ALIAS_COUNT is an InputError located at its first alias.
+ */
+export function documentValue(src: SourceDocument): unknown {
+  try {
+    return src.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    if (!(e instanceof ReferenceError) || !/alias/i.test(e.message)) throw e;
+    const first = firstAlias(src.doc);
+    const pos = first?.node.range ? src.lines.linePos(first.node.range[0]) : undefined;
+    throw new InputError(
+      src.file,
+      first?.path ?? "",
+      pos?.line,
+      pos?.col,
+      `YAML aliases that expand to at most ${MAX_ALIAS_COUNT} nodes`,
+      "aliases of aliases that expand exponentially (a 'billion laughs' document)",
+    );
+  }
+}
+
+// The first alias (*name) in document order, and its dotted path.
+function firstAlias(doc: Document.Parsed): { node: Node; path: string } | undefined {
+  let found: { node: Node; path: string } | undefined;
+  visit(doc, {
+    Alias(_key, node, path) {
+      const keys: string[] = [];
+      for (let i = 1; i < path.length; i++) {
+        const parent = path[i - 1];
+        const child = path[i];
+        if (isPair(child) && isScalar(child.key)) keys.push(String(child.key.value));
+        else if (isSeq(parent)) keys.push(String(parent.items.indexOf(child as never)));
+      }
+      if (isSeq(path[path.length - 1])) {
+        keys.push(String((path[path.length - 1] as { items: unknown[] }).items.indexOf(node)));
+      }
+      found = { node: node as Node, path: keys.join(".") };
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 type Issue = z.core.$ZodIssue;
+
+// zod's type names in the words of a YAML author.
+const TYPE_WORDS: Record<string, string> = {
+  int: "an integer",
+  object: "a mapping",
+  array: "a list",
+  undefined: "nothing",
+};
 
 // A union reports one list of issues per branch; the branch whose issues reach
 // deepest into the document is the one the author meant.
@@ -84,7 +191,7 @@ function issueToError(src: SourceDocument, data: unknown, issue: Issue): InputEr
       break;
     }
     case "invalid_type":
-      expected = issue.expected === "int" ? "an integer" : `a ${issue.expected}`;
+      expected = TYPE_WORDS[issue.expected] ?? `a ${issue.expected}`;
       found = describe(valueAt(data, path));
       break;
     case "too_small":

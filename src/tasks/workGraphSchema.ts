@@ -28,6 +28,16 @@ const explicitSubtask = z.strictObject({
 });
 
 /**
+ * Most subtasks in one work graph: building a graph takes memory and time in
+ * proportion (a billion subtasks would exhaust the heap before any guard runs).
+ */
+export const MAX_SUBTASKS = 1_000_000;
+/** Most edge draws of a layered graph (layers × width²: each pair of adjacent layers is tried). */
+export const MAX_LAYERED_EDGE_DRAWS = 100_000_000;
+
+const count = (d: number) => z.number().int().min(1).max(MAX_SUBTASKS).default(d);
+
+/**
  * `workgraph`: `subtasks` subtasks of which a chain of max(1, round((1-p)·m))
  * depend on each other and the rest are independent (the paper's task suites:
  * p = parallel_fraction), or an explicit `graph`.
@@ -35,7 +45,7 @@ const explicitSubtask = z.strictObject({
 export const WorkgraphTaskSchema = z
   .strictObject({
     kind: z.literal("workgraph"),
-    subtasks: z.number().int().min(1).default(20),
+    subtasks: count(20),
     parallel_fraction: prob.default(0.5),
     graph: z.array(explicitSubtask).min(1).optional(),
     ...common,
@@ -86,26 +96,44 @@ export const WorkgraphTaskSchema = z
 /** `chain`: every subtask depends on the one before (no parallelism at all). */
 export const ChainTaskSchema = z.strictObject({
   kind: z.literal("chain"),
-  subtasks: z.number().int().min(1).default(10),
+  subtasks: count(10),
   ...common,
 });
 
 /** `fork-join`: `stages` times, one subtask fans out to `width` parallel ones that join into the next. */
-export const ForkJoinTaskSchema = z.strictObject({
-  kind: z.literal("fork-join"),
-  width: z.number().int().min(1).default(8),
-  stages: z.number().int().min(1).default(1),
-  ...common,
-});
+export const ForkJoinTaskSchema = z
+  .strictObject({
+    kind: z.literal("fork-join"),
+    width: count(8),
+    stages: count(1),
+    ...common,
+  })
+  .superRefine((t, ctx) => {
+    if (t.stages * (t.width + 1) + 1 > MAX_SUBTASKS)
+      ctx.addIssue({
+        code: "custom",
+        path: ["width"],
+        message: `stages × (width + 1) + 1 <= ${MAX_SUBTASKS} subtasks (found ${t.stages} × ${t.width + 1} + 1)`,
+      });
+  });
 
 /** `layered`: a random DAG of `layers` layers of `width`; each subtask depends on each one of the layer before with `edge_probability` (at least one). */
-export const LayeredTaskSchema = z.strictObject({
-  kind: z.literal("layered"),
-  layers: z.number().int().min(1).default(4),
-  width: z.number().int().min(1).default(5),
-  edge_probability: prob.default(0.3),
-  ...common,
-});
+export const LayeredTaskSchema = z
+  .strictObject({
+    kind: z.literal("layered"),
+    layers: count(4),
+    width: count(5),
+    edge_probability: prob.default(0.3),
+    ...common,
+  })
+  .superRefine((t, ctx) => {
+    if (t.layers * t.width * t.width > MAX_LAYERED_EDGE_DRAWS)
+      ctx.addIssue({
+        code: "custom",
+        path: ["width"],
+        message: `layers × width² <= ${MAX_LAYERED_EDGE_DRAWS} (edge draws; found ${t.layers} × ${t.width}²)`,
+      });
+  });
 
 /**
  * `paper-suite`: one of the paper's nine dependency graphs (Mieczkowski et al.

@@ -7,6 +7,8 @@ export interface FigureOptions {
   yTitle: string;
   /** Log-scaled x axis (base 2: team sizes 1, 2, 4, 8, ...). */
   logX?: boolean;
+  /** x takes whole numbers only (a team size, a count): ticks at whole numbers, no "2.5". */
+  integerX?: boolean;
   /** Plot area size in pixels (defaults 480 x 300). */
   width?: number;
   height?: number;
@@ -46,6 +48,9 @@ export function figureFrame(options: FigureOptions): Omit<TopLevelSpec, "mark" |
   } as Omit<TopLevelSpec, "mark" | "layer">;
 }
 
+/** Axis ticks for a quantity that only takes whole numbers: a step of at least 1, labels without decimals. */
+export const INTEGER_TICKS = { tickMinStep: 1, format: ",d" } as const;
+
 /** The x encoding for team size n, linear or log base 2. */
 export function teamSizeAxis(options: FigureOptions): Record<string, unknown> {
   return {
@@ -53,6 +58,6 @@ export function teamSizeAxis(options: FigureOptions): Record<string, unknown> {
     type: "quantitative",
     title: options.xTitle,
     scale: options.logX ? { type: "log", base: 2 } : { zero: false },
-    axis: { tickMinStep: 1 },
+    axis: INTEGER_TICKS,
   };
 }

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
-import { type FigureOptions, figureFrame, SERIES_COLORS } from "./FigureOptions.js";
+import { type FigureOptions, figureFrame, INTEGER_TICKS, SERIES_COLORS } from "./FigureOptions.js";
 
 /** One measured point of a series: x, the mean y and optionally its confidence interval. */
 export interface ScalingPoint {
@@ -27,13 +27,14 @@ export function seriesColor(domain: readonly string[]): Record<string, unknown> 
   };
 }
 
-/** A quantitative x axis over field `x`, linear (no forced zero) or log base 2. */
+/** A quantitative x axis over field `x`, linear (no forced zero) or log base 2; whole-number ticks for `integerX`. */
 export function xAxis(options: FigureOptions): Record<string, unknown> {
   return {
     field: "x",
     type: "quantitative",
     title: options.xTitle,
     scale: options.logX ? { type: "log", base: 2 } : { zero: false },
+    ...(options.integerX ? { axis: INTEGER_TICKS } : {}),
   };
 }
 

@@ -62,7 +62,14 @@ export function sweepFigureSpec(path: string, req: SweepFigureRequest): TopLevel
   if (color !== undefined) requireColumn(table, color, "--color");
   const seriesOf = (row: TableRow, fallback: string) =>
     color === undefined ? fallback : label(row[color]);
-  const base = { xTitle: x, yTitle: y, logX: req.logX };
+  // A column of whole numbers (agents.count, a count per run) gets whole-number ticks.
+  const integerX =
+    table.rows.length > 0 &&
+    table.rows.every((row) => {
+      const v = finite(row[x]);
+      return v === undefined || Number.isInteger(v);
+    });
+  const base = { xTitle: x, yTitle: y, logX: req.logX, integerX };
 
   if (req.kind === "cdf") {
     const groups = new Map<string, number[]>();

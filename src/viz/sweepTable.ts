@@ -71,7 +71,8 @@ export function readResultRows(path: string): Table {
       if (i === lines.length - 1) return;
       throw new InputError(file, "", i + 1, 1, "a JSON result line", "invalid JSON");
     }
-    const { params, ...fields } = doc;
+    // The line's checksum (see ResultsFile.ts) is no measurement.
+    const { params, sha256: _sum, ...fields } = doc;
     rows.push({ ...(params as Record<string, unknown>), ...fields });
   });
   rows.sort(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fitUsl, uslCapacity, uslPeak } from "../../src/analytic/usl.js";
+import { fitUsl, uslCapacity, uslPeak, uslRetrograde } from "../../src/analytic/usl.js";
 import { Rng } from "../../src/core/Rng.js";
 
 const NS = [1, 2, 4, 8, 16, 32, 64];
@@ -63,5 +63,35 @@ describe("fitUsl", () => {
     expect(fit.alpha).toBeGreaterThanOrEqual(0);
     expect(fit.beta).toBeGreaterThanOrEqual(0);
     expect(fit.alpha + fit.beta).toBeGreaterThan(0);
+  });
+});
+
+describe("uslPeak and uslRetrograde: the best team size n >= 1", () => {
+  it.each([
+    // alpha, beta, retrograde, peak
+    [0.05, 0.001, false, Math.sqrt(950)],
+    [0.1, 0, false, Number.POSITIVE_INFINITY],
+    [1, 0, false, Number.POSITIVE_INFINITY], // flat: C(n) = 1
+    [1.07, 0.2, true, 1], // alpha > 1: sqrt((1 - alpha) / beta) would be 0
+    [0.84, 0.54, true, 1], // alpha + beta > 1: sqrt would be 0.54, below any team
+    [0.5, 0.5, true, 1], // alpha + beta = 1: C'(1) = 0, then falls
+    [1.5, 0, true, 1],
+  ])("alpha %f, beta %f: retrograde %s, peak %f", (alpha, beta, retrograde, peak) => {
+    expect(uslRetrograde(alpha, beta)).toBe(retrograde);
+    expect(uslPeak(alpha, beta)).toBeCloseTo(peak, 12);
+    // Where it falls from n = 1, no team size beats one agent.
+    if (retrograde)
+      for (const n of [1.5, 2, 3, 8]) expect(uslCapacity(n, alpha, beta)).toBeLessThan(1);
+  });
+
+  it("a fit of throughput falling from n = 1 puts the peak at n = 1, never below", () => {
+    const fit = fitUsl([
+      { n: 1, y: 1 },
+      { n: 2, y: 0.8 },
+      { n: 4, y: 0.6 },
+      { n: 8, y: 0.4 },
+    ]);
+    expect(uslRetrograde(fit.alpha, fit.beta)).toBe(true);
+    expect(fit.n_star).toBe(1);
   });
 });

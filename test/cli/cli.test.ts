@@ -120,9 +120,11 @@ describe("teamsim CLI", () => {
     expect(teamsim("protocols").stdout).toContain("independent");
   });
 
-  it("unknown flags get commander's error and a non-zero exit", () => {
+  it("unknown flags and missing arguments get commander's error and exit 2", () => {
     const r = teamsim("run", QUICK, "--frobnicate");
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
+    expect(teamsim("run", QUICK, "--replicate").code).toBe(2);
+    expect(teamsim("--help").code).toBe(0);
     expect(r.stderr).toContain("unknown option '--frobnicate'");
   });
 });

@@ -77,6 +77,29 @@ describe("teamsim fit usl", () => {
 
   it.each([
     [
+      "speedup",
+      "n,speedup\n1,1\n2,0.8\n4,0.6\n8,0.4\n",
+      "no peak inside n >= 1: the speedup falls from n = 1 on (alpha + beta = 1.276 >= 1), so n = 1 is best",
+    ],
+    [
+      "throughput",
+      "n,throughput\n1,100\n2,70\n3,50\n4,40\n",
+      "no peak inside n >= 1: the throughput falls from n = 1 on (alpha + beta = 1.383 >= 1), so n = 1 is best",
+    ],
+  ])(
+    "retrograde %s (falling from n = 1) has no peak inside n >= 1, n_star 1",
+    (kind, text, line) => {
+      const file = csv(`retro-${kind}.csv`, text);
+      const r = teamsim("fit", "usl", file);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).not.toContain("n* = 0");
+      expect(r.stdout.trim().split("\n").at(-1)).toBe(`  ${line}`);
+      expect(JSON.parse(teamsim("fit", "usl", file, "--json").stdout).n_star).toBe(1);
+    },
+  );
+
+  it.each([
+    [
       "abc.csv",
       "n,speedup\n1,1\n2,abc\n4,3\n",
       /abc\.csv:3: speedup: expected a number, found "abc"/,

@@ -65,7 +65,7 @@ describe("teamsim sweep --format parquet", () => {
     expect(cols).toContain("accuracy");
     expect(cols).toContain("end_reason");
     rows.forEach((row, k) => {
-      const { params, ...fields } = jsonl[k];
+      const { params, sha256: _sum, ...fields } = jsonl[k];
       expect(row).toEqual({ ...params, ...fields });
     });
     // Both axes vary over the rows (a string and an integer column).
