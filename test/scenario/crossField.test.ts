@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { runInProcess } from "../cli/fuzz/runCli.js";
 
 // Facts that hold between fields (a name and the team, two groups of one
 // partition, a flag and the scenario's replicates): each case is the scenario
@@ -15,28 +15,13 @@ const BIN = join(import.meta.dirname, "../../bin/teamsim.js");
 const ROOT = join(import.meta.dirname, "../..");
 const dir = mkdtempSync(join(tmpdir(), "teamsim-cross-"));
 
-type Write = typeof process.stdout.write;
-
-/** `teamsim ...args` in this process: its exit code and what it wrote. */
+/** `teamsim ...args` in this process, from the repository root: its exit code and what it wrote. */
 async function teamsim(args: string[]) {
-  const out = { stdout: "", stderr: "" };
-  const grab = (stream: NodeJS.WriteStream, key: "stdout" | "stderr"): Write => {
-    const original = stream.write;
-    stream.write = ((chunk: unknown) => {
-      out[key] += String(chunk);
-      return true;
-    }) as Write;
-    return original;
-  };
   const cwd = process.cwd();
   process.chdir(ROOT);
-  const [stdout, stderr] = [grab(process.stdout, "stdout"), grab(process.stderr, "stderr")];
   try {
-    const code = await main(args);
-    return { code, ...out };
+    return await runInProcess(args);
   } finally {
-    process.stdout.write = stdout;
-    process.stderr.write = stderr;
     process.chdir(cwd);
   }
 }
