@@ -32,7 +32,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     )
     .version(version)
     .exitOverride()
-    .showHelpAfterError("(run with --help for usage)");
+    // Commander's usage errors ("error: unknown option '--seed'", then "(Did you
+    // mean --set?)" on a line of its own) become one line like every other
+    // error; subcommands inherit this when they are created, so it comes first.
+    .configureOutput({
+      outputError: (text, write) => write(`teamsim: ${usageErrorLine(text)}\n`),
+    });
   registerRunCommand(program);
   registerValidateCommand(program);
   registerSchemaCommand(program);
@@ -77,6 +82,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     );
     return 1;
   }
+}
+
+/** Commander's usage error text as one line, with where to find the usage. */
+export function usageErrorLine(text: string): string {
+  const words = text
+    .replace(/^error: /, "")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "")
+    .join(" ");
+  return `${terminalText(words)} (run with --help for usage)`;
 }
 
 /** One line for an operating-system error: the path (or the operation), then what went wrong in words. */

@@ -76,6 +76,10 @@ Examples:
       // Refuse a runaway job before it starts (docs/limits.md).
       const replicates = only === undefined ? undefined : 1;
       guardWork(estimateRuns(loaded.scenario, { replicates, baseline: true }), file, flags);
+      const trace = flags.trace
+        ? new JsonlFileTrace(flags.trace, `--trace ${flags.trace}`)
+        : undefined;
+      // After every check that can refuse the run: a refusal is one line.
       const members = profilesOf(loaded.scenario.agents, loaded.profiles);
       for (const warning of contextOverflowWarnings(loaded.scenario.task, members))
         process.stderr.write(`teamsim: warning: ${warning}\n`);
@@ -84,9 +88,6 @@ Examples:
           "teamsim: note: `run` runs one configuration; the scenario's sweep block is ignored\n",
         );
       }
-      const trace = flags.trace
-        ? new JsonlFileTrace(flags.trace, `--trace ${flags.trace}`)
-        : undefined;
       const total = only === undefined ? loaded.scenario.replicates : 1;
       const bar = stepProgress("replicates", total, flags.quiet === true || total <= 1);
       try {

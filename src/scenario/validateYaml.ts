@@ -13,6 +13,17 @@ import {
 import type { z } from "zod";
 import { InputError } from "../core/InputError.js";
 import { readTextFile } from "./readTextFile.js";
+import { tooDeepOffset } from "./tooDeepOffset.js";
+
+/**
+ * Largest scenario (or profile) file: the yaml package parses about half a
+ * megabyte a second, so 1 MiB is a few seconds; a scenario is a few kilobytes
+ * (large work graphs are generated from a few numbers, not listed).
+ */
+export const MAX_SCENARIO_BYTES = 1024 * 1024;
+
+/** Deepest nesting of lists and mappings in a scenario file (real ones nest fewer than ten). */
+export const MAX_NESTING = 200;
 
 /** A YAML (or JSON) document with enough bookkeeping to locate errors. */
 export interface SourceDocument {
@@ -32,7 +43,7 @@ export function readSourceDocument(
   file: string,
   expected = "a scenario (a mapping)",
 ): SourceDocument {
-  const text = readTextFile(file);
+  const text = readTextFile(file, MAX_SCENARIO_BYTES, "a scenario file");
   const src = parseSourceText(file, text);
   const c = src.doc.contents;
   // "---" alone parses as a null scalar of zero width: nothing was written either;
@@ -46,11 +57,27 @@ export function readSourceDocument(
 
 /** Parses `text` (named `file` in messages) as YAML. */
 export function parseSourceText(file: string, text: string): SourceDocument {
+  const deep = tooDeepOffset(text, MAX_NESTING);
+  if (deep !== undefined) {
+    const before = text.slice(0, deep);
+    const line = before.split("\n").length;
+    const col = deep - before.lastIndexOf("\n");
+    throw new InputError(
+      file,
+      "",
+      line,
+      col,
+      `lists and mappings nested at most ${MAX_NESTING} deep`,
+      "deeper nesting",
+    );
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter: lines,
     prettyErrors: false,
-    uniqueKeys: true,
+    // The yaml package's own check compares every key with every other one
+    // (50,000 keys took 20 s); duplicates are found below, in linear time.
+    uniqueKeys: false,
     // Warnings (e.g. an unknown %directive) would reach stderr as Node warnings.
     logLevel: "error",
   });
@@ -64,7 +91,19 @@ export function parseSourceText(file: string, text: string): SourceDocument {
   // A list or mapping used as a key (`[1, 2]: x`, `? {a: 1}`) has no field name;
   // turning it into data would only stringify it (with a warning on stderr).
   let bad: Node | undefined;
+  let duplicate: Node | undefined;
   visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        if (seen.has(pair.key.value)) {
+          duplicate = pair.key;
+          return visit.BREAK;
+        }
+        seen.add(pair.key.value);
+      }
+    },
     Pair(_key, pair) {
       if (pair.key !== null && !isScalar(pair.key) && !isAlias(pair.key)) {
         bad = pair.key as Node;
@@ -72,6 +111,18 @@ export function parseSourceText(file: string, text: string): SourceDocument {
       }
     },
   });
+  if (duplicate !== undefined) {
+    const pos = duplicate.range ? lines.linePos(duplicate.range[0]) : undefined;
+    // The words of the yaml package's own check, which this one replaces.
+    throw new InputError(
+      file,
+      "",
+      pos?.line,
+      pos?.col,
+      "valid YAML",
+      "DUPLICATE_KEY: Map keys must be unique",
+    );
+  }
   if (bad !== undefined) {
     const pos = bad.range ? lines.linePos(bad.range[0]) : undefined;
     throw new InputError(

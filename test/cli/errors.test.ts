@@ -225,6 +225,73 @@ const CASES: Case[] = [
     code: 2,
     stderr: /^teamsim: no\\u001b\[2Jsuch\.yaml: expected a readable file, found no such file\n$/,
   },
+  {
+    name: "an unknown option: one line, exit 2, with commander's suggestion",
+    args: ["run", QUICK, "--sed", "3"],
+    code: 2,
+    stderr:
+      /^teamsim: unknown option '--sed' \(Did you mean one of --seed, --set\?\) \(run with --help for usage\)\n$/,
+  },
+  {
+    name: "an option without its value",
+    args: ["run", QUICK, "--seed"],
+    code: 2,
+    stderr: /^teamsim: option '--seed <n>' argument missing \(run with --help for usage\)\n$/,
+  },
+  {
+    name: "an extra argument",
+    args: ["validate", QUICK, "extra"],
+    code: 2,
+    stderr:
+      /^teamsim: too many arguments for 'validate'\. Expected 1 argument but got 2\. \(run with --help for usage\)\n$/,
+  },
+  {
+    name: "run of a sweep scenario refused: the error alone, no note before it",
+    setup: (d) => mkdirSync(join(d, "sub")),
+    args: [
+      "run",
+      join(import.meta.dirname, "../../scenarios/decentralized.yaml"),
+      "--trace",
+      "sub",
+    ],
+    code: 2,
+    stderr: /^teamsim: --trace sub: expected a file to write, found a directory\n$/,
+  },
+  {
+    name: "validate /dev/zero: a device without end is read up to the size limit",
+    args: ["validate", "/dev/zero"],
+    code: 2,
+    stderr:
+      /^teamsim: \/dev\/zero: expected a scenario file of at most 1 MB, found more than 1 MB\n$/,
+  },
+  {
+    name: "a scenario file over 1 MB",
+    setup: (d) => writeFileSync(join(d, "big.yaml"), `name: x\n${"# padding\n".repeat(120_000)}`),
+    args: ["validate", "big.yaml"],
+    code: 2,
+    stderr:
+      /^teamsim: big\.yaml: expected a scenario file of at most 1 MB, found more than 1 MB\n$/,
+  },
+  {
+    name: "100,000 nested lists: refused at the first level too deep, before the parser",
+    setup: (d) => writeFileSync(join(d, "deep.yaml"), `name: ${"[".repeat(100_000)}\n`),
+    args: ["validate", "deep.yaml"],
+    code: 2,
+    stderr:
+      /^teamsim: deep\.yaml:1:207: expected lists and mappings nested at most 200 deep, found deeper nesting\n$/,
+  },
+  {
+    name: "50,000 keys with a duplicate at the end: found in linear time",
+    setup: (d) =>
+      writeFileSync(
+        join(d, "keys.yaml"),
+        `${Array.from({ length: 50_000 }, (_, i) => `k${i}: ${i}`).join("\n")}\nk7: 1\n`,
+      ),
+    args: ["validate", "keys.yaml"],
+    code: 2,
+    stderr:
+      /^teamsim: keys\.yaml:50001:1: expected valid YAML, found DUPLICATE_KEY: Map keys must be unique\n$/,
+  },
 ];
 
 describe("teamsim errors: one line, exit 2, no stack trace", () => {

@@ -64,70 +64,10 @@ interface Known {
 }
 
 const KNOWN: Known[] = [
-  {
-    // commander's own usage errors (unknown option, option without its value,
-    // an extra argument) bypass main's error path: two or three lines ("error:
-    // unknown option '--seed'", "(Did you mean --set?)", "(run with --help for
-    // usage)"), exit 1 (exit 2 with a change in progress). Issue 13's "one
-    // error path for the whole CLI" (src/cli/main.ts).
-    id: "commander-usage-errors",
-    problem: /^(exit 1|exit 2 with \d+ lines on stderr|exit 2 without "teamsim: ")$/,
-    stderr: /^error: (unknown option|option '.*' argument missing|too many arguments)/,
-  },
-  {
-    // `run` on a scenario with a sweep block prints its note ("teamsim: note:
-    // `run` runs one configuration; the scenario's sweep block is ignored")
-    // before checking --trace (or the work guard), so a refusal is two lines.
-    // Found by this fuzzer (src/cli/runCommand.ts: check first, note after).
-    id: "run-note-before-error",
-    problem: /^exit 2 with 2 lines on stderr$/,
-    stderr:
-      /^teamsim: note: `run` runs one configuration; the scenario's sweep block is ignored\nteamsim: [^\n]*\n$/,
-  },
-  {
-    // `validate /dev/zero` (or /dev/urandom) reads without end: readTextFile
-    // (src/scenario/readTextFile.ts) has no size limit. Under the fuzzer's
-    // 4 GB address-space limit it aborts (std::bad_alloc, exit 134) in about
-    // 2 s; without one it took 24 GB of this machine before the kernel's
-    // out-of-memory killer stopped it. Found by this fuzzer; nobody's part yet.
-    id: "endless-device-read",
-    problem: /^killed: (out of memory|timeout)$/,
-    line: /file \/dev\/(zero|urandom)\]/,
-  },
-  {
-    // `validate` of a wide work graph takes minutes: a fork-join of width
-    // 100,001 (allowed: width <= 1,000,000) over 2 minutes, a workgraph of
-    // 20,000 subtasks 3 s. `validate` builds replicate 0's task, and
-    // topologicalOrder (src/tasks/topologicalOrder.ts) sorts the whole ready
-    // list again at every step: quadratic when many subtasks are ready at once
-    // (fork-join width 10,000 2.5 s, 30,000 31 s). `run` is refused by the work
-    // guard first. Found by this fuzzer; nobody's part yet (a heap for the
-    // ready list: heap-js is a dependency).
-    id: "quadratic-topological-order",
-    problem: /^killed: timeout$/,
-    line: /\[validate leader-worker\.yaml task(\.subtasks=|=\{"kind":"(fork-join|workgraph)","(subtasks|width)":)(100000|100001|1000000)\b/,
-    hangs: true,
-  },
-  {
-    // A file of 1,000,000 nested "[" (2 MB) takes 10 s and 1.2 GB before its
-    // located error (RESOURCE_EXHAUSTION at line 2): the yaml package lexes the
-    // whole file first. 100,000 levels take 1.7 s. A size limit on scenario
-    // files would bound this and endless-device-read. Found by this fuzzer.
-    id: "deep-nesting-slow-parse",
-    problem: /^killed: timeout$/,
-    line: /\[(validate|run) file \[ nested 1000000 deep\]/,
-    hangs: true,
-  },
-  {
-    // A mapping of 50,000 keys (a 0.6 MB file) takes some 20 s to parse: the
-    // yaml package's uniqueKeys check (validateYaml.ts) compares each key with
-    // every one before it (10,000 keys 1.2 s, 20,000 3 s, 40,000 12 s; without
-    // the check 0.2 to 0.5 s). Found by this fuzzer; nobody's part yet.
-    id: "quadratic-duplicate-key-check",
-    problem: /^killed: timeout$/,
-    line: /\[(validate|run) file 50000 lines of keys\]/,
-    hangs: true,
-  },
+  // Empty: the six findings of issue 13 (commander's usage errors over several
+  // lines, run's note before its refusal, reading /dev/zero without end, the
+  // quadratic topological order, deep nesting and the quadratic duplicate-key
+  // check) are fixed, each with its own test in errors.test.ts or beside its code.
 ];
 
 interface Family {
