@@ -118,14 +118,15 @@ export class MockLLM {
     private readonly trace: Trace,
     private readonly latencySink: LatencySink = () => {},
   ) {
+    // Its own streams (Rng.own): no one else draws from agent/<i>/latency and the like.
     const base = `agent/${index}`;
-    this.latencyRng = rng.stream(`${base}/latency`);
-    this.tokenRng = rng.stream(`${base}/tokens`);
-    this.answerRng = rng.stream(`${base}/answer`);
-    this.errorRng = rng.stream(`${base}/errors`);
-    this.crashRng = rng.stream(`${base}/crash`);
+    this.latencyRng = rng.own(`${base}/latency`);
+    this.tokenRng = rng.own(`${base}/tokens`);
+    this.answerRng = rng.own(`${base}/answer`);
+    this.errorRng = rng.own(`${base}/errors`);
+    this.crashRng = rng.own(`${base}/crash`);
     // Its own stream, so a straggler window does not shift the agent's other draws.
-    this.slowdownRng = rng.stream(`${base}/slowdown`);
+    this.slowdownRng = rng.own(`${base}/slowdown`);
   }
 
   /**

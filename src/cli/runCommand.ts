@@ -1,15 +1,23 @@
-import type { Command } from "commander";
+import { type Command, CommanderError } from "commander";
 import { contextOverflowWarnings } from "../agents/contextOverflow.js";
 import { InputError } from "../core/InputError.js";
 import { estimateRuns, guardWork, YES_HELP } from "../experiment/estimateWork.js";
 import { JsonlFileTrace } from "../experiment/JsonlFileTrace.js";
-import { runScenario } from "../experiment/runScenario.js";
+import { type RunReport, runScenario } from "../experiment/runScenario.js";
+import { type PoolRun, runScenarioOnPool } from "../experiment/runScenarioOnPool.js";
 import { profilesOf } from "../runtime/World.js";
 import { loadScenario } from "../scenario/loadScenario.js";
 import { collect } from "./collect.js";
 import { formatReport } from "./formatReport.js";
+import {
+  type Interrupt,
+  interruptExitCode,
+  restoreTerminal,
+  withInterrupts,
+} from "./interrupts.js";
 import { stableJson } from "./stableJson.js";
 import { stepProgress } from "./stepProgress.js";
+import { workerCount } from "./workerCount.js";
 
 interface RunFlags {
   json?: boolean;
@@ -17,6 +25,7 @@ interface RunFlags {
   set?: string[];
   trace?: string;
   replicate?: string;
+  workers?: string;
   quiet?: boolean;
   yes?: boolean;
 }
@@ -42,6 +51,10 @@ export function registerRunCommand(program: Command): void {
       "--replicate <r>",
       "run only replicate r (0-based; e.g. to reproduce a reported violation with its trace)",
     )
+    .option(
+      "--workers <n>",
+      "worker threads for the replicates (default 1; auto: every CPU); the output is the same for any n",
+    )
     .option("-q, --quiet", "no progress bar")
     .option("-y, --yes", YES_HELP)
     .addHelpText(
@@ -50,10 +63,11 @@ export function registerRunCommand(program: Command): void {
 Examples:
   teamsim run scenarios/quickstart.yaml
   teamsim run scenarios/quickstart.yaml --set agents.count=9 --set replicates=200 --json
+  teamsim run scenarios/debate.yaml --set replicates=400 --workers 2
   teamsim run scenarios/quickstart.yaml --seed 7 --trace trace.jsonl
   teamsim run scenarios/pbft-byzantine.yaml --set agents.count=3 --replicate 1 --trace t.jsonl`,
     )
-    .action((file: string, flags: RunFlags) => {
+    .action(async (file: string, flags: RunFlags) => {
       const sets = [...(flags.set ?? [])];
       if (flags.seed !== undefined) sets.push(`seed=${flags.seed}`);
       const loaded = loadScenario(file, { sets });
@@ -73,6 +87,7 @@ Examples:
           );
         }
       }
+      const workers = workerCount(flags.workers, 1);
       // Refuse a runaway job before it starts (docs/limits.md).
       const replicates = only === undefined ? undefined : 1;
       guardWork(estimateRuns(loaded.scenario, { replicates, baseline: true }), file, flags);
@@ -90,19 +105,61 @@ Examples:
       }
       const total = only === undefined ? loaded.scenario.replicates : 1;
       const bar = stepProgress("replicates", total, flags.quiet === true || total <= 1);
-      try {
-        const { report } = runScenario(loaded, {
-          trace,
-          only,
-          onProgress: (done) => bar.update(done),
-        });
-        bar.stop();
-        trace?.close();
+      const print = (report: RunReport) =>
         process.stdout.write(flags.json ? `${stableJson(report)}\n` : `${formatReport(report)}\n`);
+      if (workers <= 1 || total <= 1) {
+        // One replicate (--replicate r) or one worker: this thread runs them.
+        try {
+          const { report } = runScenario(loaded, {
+            trace,
+            only,
+            onProgress: (done) => bar.update(done),
+          });
+          bar.stop();
+          trace?.close();
+          print(report);
+        } catch (e) {
+          bar.stop();
+          trace?.abort();
+          throw e;
+        }
+        return;
+      }
+      let run: PoolRun;
+      let interrupted: Interrupt | undefined;
+      try {
+        // The main thread waits on the workers, so Ctrl-C and kill are heard at once.
+        ({ value: run, interrupted } = await withInterrupts(
+          (signal) =>
+            runScenarioOnPool(loaded, {
+              workers,
+              trace,
+              onProgress: (done) => bar.update(done),
+              signal,
+            }),
+          () => trace?.abort(),
+        ));
       } catch (e) {
         bar.stop();
         trace?.abort();
         throw e;
       }
+      bar.stop();
+      // A signal after the last replicate stops nothing: the report is printed.
+      if (run.report === undefined) {
+        trace?.abort();
+        restoreTerminal();
+        // A summary of some replicates would not be this run's: nothing is printed.
+        process.stderr.write(
+          `teamsim: interrupted: ${run.done} of ${total} replicates done; nothing printed\n`,
+        );
+        throw new CommanderError(
+          interruptExitCode(interrupted ?? "SIGINT"),
+          "teamsim.interrupted",
+          "",
+        );
+      }
+      trace?.close();
+      print(run.report);
     });
 }

@@ -1,4 +1,4 @@
-import type { RandomStream } from "./Rng.js";
+import type { RandomSource } from "./RandomSource.js";
 
 /** One distribution (any kind but a mixture), in normalized (unit-free) form. */
 export type SimpleDistSpec =
@@ -30,7 +30,7 @@ function pickComponent(components: readonly MixtureComponent[], u: number): Mixt
 }
 
 /** Draws one value of `spec` from `stream`. */
-export function sample(stream: RandomStream, spec: DistSpec): number {
+export function sample(stream: RandomSource, spec: DistSpec): number {
   switch (spec.dist) {
     case "fixed":
       return spec.value;

@@ -1,14 +1,29 @@
-import { Heap } from "heap-js";
+import { EventQueue } from "./EventQueue.js";
 
 // Queue entries are pooled and reused: an entry that lives in the queue for
 // thousands of events would otherwise survive young-generation GC and be
 // promoted, which costs more than the simulation itself (see `npm run bench`).
 class Entry {
+  constructor(
+    /** Its index in the simulation's entry table (the queue carries slots). */
+    readonly slot: number,
+  ) {}
   time = 0;
   priority = 0;
   seq = 0;
   handler: (() => void) | null = null;
+  sink: EventSink | null = null;
+  item: unknown = null;
   cancelled = false;
+}
+
+/**
+ * Receives posted items (see `Simulation.post`): one object serves every
+ * event it posts, so a message in flight costs no closure.
+ */
+export interface EventSink {
+  /** Handles `item` at its time. */
+  fire(item: unknown): void;
 }
 
 /**
@@ -43,18 +58,16 @@ export interface RunOptions {
   maxEvents?: number;
 }
 
-// Ties break by (time, priority, insertion sequence) so that runs are reproducible
-// regardless of the heap's internal layout.
-function compareEntries(a: Entry, b: Entry): number {
-  return a.time - b.time || a.priority - b.priority || a.seq - b.seq;
-}
-
 /**
- * The discrete-event kernel: a clock and an event queue (heap-js), nothing else.
- * Everything else (network, agents, protocols) is built on `schedule`.
+ * The discrete-event kernel: a clock and an event queue, nothing else.
+ * Everything else (network, agents, protocols) is built on `schedule`. Ties
+ * break by (time, priority, insertion sequence), so runs are reproducible
+ * regardless of the heap's layout.
  */
 export class Simulation {
-  private readonly queue = new Heap<Entry>(compareEntries);
+  private readonly queue = new EventQueue();
+  /** Every entry ever made, by slot; the free ones are listed in `pool`. */
+  private readonly entries: Entry[] = [];
   private readonly pool: Entry[] = [];
   private seq = 0;
   private cancelledPending = 0;
@@ -68,7 +81,7 @@ export class Simulation {
     if (!(delay >= 0 && delay !== Number.POSITIVE_INFINITY)) {
       throw new RangeError(`schedule: delay must be a finite number >= 0, got ${delay}`);
     }
-    const e = this.pool.pop() ?? new Entry();
+    const e = this.pool.pop() ?? this.newEntry();
     const seq = this.seq++;
     const time = this.now + delay;
     e.time = time;
@@ -76,8 +89,27 @@ export class Simulation {
     e.seq = seq;
     e.handler = handler;
     e.cancelled = false;
-    this.queue.add(e);
+    this.queue.push(time, priority, seq, e.slot);
     return new SimEvent(e, seq, time);
+  }
+
+  /**
+   * Delivers `item` to `sink.fire` at absolute time `time` (>= now), like
+   * `scheduleAt` with priority 0 but without a closure or an event handle to
+   * allocate: the network's path for every message. Not cancellable.
+   */
+  post(time: number, sink: EventSink, item: unknown): void {
+    if (!(time >= this.now && time !== Number.POSITIVE_INFINITY)) {
+      throw new RangeError(`post: time must be finite and >= now (${this.now}), got ${time}`);
+    }
+    const e = this.pool.pop() ?? this.newEntry();
+    e.time = time;
+    e.priority = 0;
+    e.seq = this.seq++;
+    e.sink = sink;
+    e.item = item;
+    e.cancelled = false;
+    this.queue.push(time, 0, e.seq, e.slot);
   }
 
   /** Schedules `handler` at absolute time `time` (>= now). */
@@ -89,7 +121,7 @@ export class Simulation {
   cancel(ev: SimEvent): boolean {
     const e = ev.entry;
     // A recycled entry carries another event's sequence number.
-    if (e.seq !== ev.seq || e.cancelled || e.handler === null) return false;
+    if (e.seq !== ev.seq || e.cancelled || (e.handler === null && e.sink === null)) return false;
     e.cancelled = true;
     this.cancelledPending++;
     return true;
@@ -102,7 +134,13 @@ export class Simulation {
 
   /** Number of events waiting to run (cancelled ones excluded). */
   get pending(): number {
-    return this.queue.length - this.cancelledPending;
+    return this.queue.size - this.cancelledPending;
+  }
+
+  private newEntry(): Entry {
+    const e = new Entry(this.entries.length);
+    this.entries.push(e);
+    return e;
   }
 
   /** Total number of events processed so far. */
@@ -116,16 +154,18 @@ export class Simulation {
     const maxEvents = options.maxEvents ?? Number.POSITIVE_INFINITY;
     const queue = this.queue;
     const pool = this.pool;
+    const entries = this.entries;
     const start = this.processed;
     this.stopRequested = false;
     let reason: EndReason = "quiescent";
-    for (;;) {
-      const next = queue.peek();
-      if (next === undefined) break;
+    while (queue.size > 0) {
+      const next = entries[queue.peekSlot()];
       if (next.cancelled) {
         queue.pop();
         this.cancelledPending--;
         next.handler = null;
+        next.sink = null;
+        next.item = null;
         pool.push(next);
         continue;
       }
@@ -141,10 +181,19 @@ export class Simulation {
       queue.pop();
       this.now = next.time;
       this.processed++;
-      const handler = next.handler as () => void;
-      next.handler = null;
-      pool.push(next);
-      handler();
+      const handler = next.handler;
+      if (handler !== null) {
+        next.handler = null;
+        pool.push(next);
+        handler();
+      } else {
+        const sink = next.sink as EventSink;
+        const item = next.item;
+        next.sink = null;
+        next.item = null;
+        pool.push(next);
+        sink.fire(item);
+      }
       if (this.stopRequested) {
         reason = "stopped";
         break;

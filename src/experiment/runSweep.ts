@@ -1,14 +1,17 @@
 import { existsSync, statSync } from "node:fs";
-import { Piscina } from "piscina";
 import { InputError } from "../core/InputError.js";
 import type { ResultLine } from "./ResultsFile.js";
 import { ResultsAppender, withChecksum, writeFileAtomic } from "./ResultsFile.js";
 import { reconcileResults } from "./reconcileResults.js";
+import { runOnPool } from "./runOnPool.js";
 import { type Shard, shardTasks } from "./Shard.js";
 import { openSweepDir, readManifest, sweepFiles, writeSummaries } from "./SweepDirectory.js";
 import { extensionProblem, historyEntry, type SweepManifest } from "./SweepManifest.js";
 import type { SweepPlan } from "./SweepPlan.js";
 import { type SweepJob, type SweepTask, SweepTaskRunner } from "./sweepTask.js";
+
+/** Tasks per pool message (the pool is shared with `run`). */
+export { batchSize } from "./runOnPool.js";
 
 /** Progress of a sweep: runs done of this shard's total, and points with all their runs done. */
 export interface SweepProgress {
@@ -146,7 +149,14 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepReport> {
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } else {
-      await runOnPool(job, todo, options.workers, record, signal);
+      await runOnPool({
+        worker: new URL("./sweepWorker.js", import.meta.url),
+        workerData: job,
+        tasks: todo,
+        workers: options.workers,
+        record,
+        signal,
+      });
     }
   } finally {
     out.close();
@@ -210,55 +220,4 @@ function prepareDir(options: RunSweepOptions): { manifest: SweepManifest; extend
     manifest: { ...manifest, history: [...(old.history ?? []), historyEntry(old)] },
     extended: true,
   };
-}
-
-/**
- * Tasks per pool message: a run takes well under a millisecond, so single-run
- * messages leave the workers waiting on the main thread; batches of up to 64
- * runs, but small enough that every worker gets ~16 batches (load balance, and
- * little lost to a kill).
- */
-export function batchSize(tasks: number, workers: number): number {
-  return Math.max(1, Math.min(64, Math.floor(tasks / (workers * 16))));
-}
-
-async function runOnPool(
-  job: SweepJob,
-  todo: readonly SweepTask[],
-  workers: number,
-  record: (tasks: readonly SweepTask[], texts: readonly string[]) => void,
-  signal?: AbortSignal,
-): Promise<void> {
-  const pool = new Piscina({
-    filename: new URL("./sweepWorker.js", import.meta.url).href,
-    workerData: job,
-    minThreads: workers,
-    maxThreads: workers,
-  });
-  try {
-    const size = batchSize(todo.length, workers);
-    // A bounded window of batches in flight keeps memory flat on big sweeps.
-    let next = 0;
-    const window = workers * 4;
-    // An interrupt abandons the batches in flight (they are rerun on --resume)
-    // rather than waiting for them: the pool is destroyed right after.
-    const stopped = new Promise<undefined>((resolve) => {
-      if (signal?.aborted) resolve(undefined);
-      signal?.addEventListener("abort", () => resolve(undefined), { once: true });
-    });
-    const lane = async (): Promise<void> => {
-      while (next < todo.length && signal?.aborted !== true) {
-        const batch = todo.slice(next, next + size);
-        next += batch.length;
-        const running = pool.run(batch) as Promise<string[]>;
-        running.catch(() => {});
-        const texts = await Promise.race([running, stopped]);
-        if (texts === undefined) return;
-        record(batch, texts);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(window, todo.length) }, lane));
-  } finally {
-    await pool.destroy();
-  }
 }

@@ -23,6 +23,8 @@ export interface NodeHost {
   readonly trace: Trace;
   /** The node called `name`. */
   nodeNamed(name: string): Node | undefined;
+  /** The node with network number `netId`, if it is one of this system's. */
+  nodeAt(netId: number): Node | undefined;
   /** The team members, in index order. */
   readonly members: readonly Node[];
   /** Resend interval of `sendReliably` (the timeout detector's timeout_s), or null: plain sends. */
@@ -105,8 +107,11 @@ export class Node<M extends Messages = Messages> {
     readonly model: MockLLM | null,
     private readonly host: NodeHost,
   ) {
-    host.net.register(name, (msg) => this.deliver(msg));
+    this.netId = host.net.register(name, (msg) => this.deliver(msg));
   }
+
+  /** Its number in the network (sends go by number; names are for the edges). */
+  readonly netId: number;
 
   /** Whether the node is up (for the harness and the metrics; protocols never need it). */
   get isUp(): boolean {
@@ -139,7 +144,7 @@ export class Node<M extends Messages = Messages> {
       });
       return;
     }
-    this.host.net.send(this.name, to.name, kind, payload, tokens);
+    this.host.net.sendById(this.netId, to.netId, kind, payload, tokens);
   }
 
   /** Sends the same message to every other team member (or to `to`), in index order. */
@@ -176,13 +181,13 @@ export class Node<M extends Messages = Messages> {
     let copies = 1;
     const timer = this.every(every, () => {
       if (++copies >= MAX_COPIES) timer.cancel();
-      this.host.net.send(this.name, to.name, kind, copy, tokens);
+      this.host.net.sendById(this.netId, to.netId, kind, copy, tokens);
     });
     this.rpcs.set(id, () => {
       timer.cancel();
       this.rpcs.delete(id);
     });
-    this.host.net.send(this.name, to.name, kind, copy, tokens);
+    this.host.net.sendById(this.netId, to.netId, kind, copy, tokens);
   }
 
   /** Sends a request; `onReply` gets the payload of the reply (of kind `replyKind`), or null after `timeoutS` without one. */
@@ -207,7 +212,13 @@ export class Node<M extends Messages = Messages> {
       this.rpcs.delete(id);
       onReply(reply as M[R]);
     });
-    this.host.net.send(this.name, to.name, kind, new Envelope(id, payload, "request"), tokens);
+    this.host.net.sendById(
+      this.netId,
+      to.netId,
+      kind,
+      new Envelope(id, payload, "request"),
+      tokens,
+    );
   }
 
   /** Answers request `rpc` (from a handler's third argument) with a message of `kind`. */
@@ -219,7 +230,7 @@ export class Node<M extends Messages = Messages> {
     tokens = 0,
   ): void {
     if (!this.up) return;
-    this.host.net.send(this.name, to.name, kind, new Envelope(rpc, payload, "reply"), tokens);
+    this.host.net.sendById(this.netId, to.netId, kind, new Envelope(rpc, payload, "reply"), tokens);
   }
 
   /** Runs `fn` after `dt` seconds unless the node crashes first. */
@@ -393,7 +404,7 @@ export class Node<M extends Messages = Messages> {
   }
 
   private deliver(msg: Message): void {
-    const from = this.host.nodeNamed(msg.from);
+    const from = this.host.nodeAt(msg.fromId);
     if (from === undefined) return;
     const payload = msg.payload;
     if (payload instanceof Envelope) {
@@ -409,7 +420,13 @@ export class Node<M extends Messages = Messages> {
 
   // Acknowledges every copy (an earlier acknowledgement may have been lost), handles the first.
   private receiveReliably(kind: string, env: Envelope, from: Node): void {
-    this.host.net.send(this.name, from.name, ACK, new Envelope(env.rpc, null, "reply"), ACK_TOKENS);
+    this.host.net.sendById(
+      this.netId,
+      from.netId,
+      ACK,
+      new Envelope(env.rpc, null, "reply"),
+      ACK_TOKENS,
+    );
     let seen = this.seen.get(from);
     if (seen === undefined) {
       seen = new Set();

@@ -8,7 +8,8 @@ export class PerfectDetector implements FailureDetector {
 
   constructor(
     private readonly watcher: Node,
-    private readonly watched: ReadonlySet<Node>,
+    /** Whether a node is one it watches. */
+    private readonly watches: (node: Node) => boolean,
   ) {}
 
   suspects(node: Node): boolean {
@@ -22,7 +23,7 @@ export class PerfectDetector implements FailureDetector {
   /** @internal The runtime reports a crash (false) or a recovery (true). */
   notify(node: Node, up: boolean): void {
     // A down watcher runs no code; back up, it asks `suspects` afresh.
-    if (!this.watched.has(node) || !this.watcher.isUp) return;
+    if (!this.watches(node) || !this.watcher.isUp) return;
     for (const l of this.listeners) l(node, !up);
   }
 

@@ -102,6 +102,7 @@ export class Runtime implements NodeHost {
   /** The scenario's `team.failure_detector`. */
   readonly failureDetector: FailureDetectorConfig;
   private readonly byName = new Map<string, Node>();
+  private readonly byNetId: (Node | undefined)[] = [];
   private readonly perfect: PerfectDetector[] = [];
   private readonly timeouts: TimeoutDetector[] = [];
   private protocol: Protocol | null = null;
@@ -124,6 +125,7 @@ export class Runtime implements NodeHost {
     const node = new Node(this.members.length, memberName(this.members.length), model, this);
     this.members.push(node);
     this.byName.set(node.name, node);
+    this.byNetId[node.netId] = node;
     return node;
   }
 
@@ -131,6 +133,7 @@ export class Runtime implements NodeHost {
   addNode(name: string): Node {
     const node = new Node(-1, name, null, this);
     this.byName.set(name, node);
+    this.byNetId[node.netId] = node;
     return node;
   }
 
@@ -149,6 +152,11 @@ export class Runtime implements NodeHost {
   /** @internal */
   nodeNamed(name: string): Node | undefined {
     return this.byName.get(name);
+  }
+
+  /** The node with network number `netId`, if it is one of this system's. */
+  nodeAt(netId: number): Node | undefined {
+    return this.byNetId[netId];
   }
 
   /** @internal */
@@ -221,7 +229,15 @@ export class Runtime implements NodeHost {
   detector(watcher: Node, watched: readonly Node[] = this.members): FailureDetector {
     const c = this.failureDetector;
     if (c === "perfect") {
-      const d = new PerfectDetector(watcher, new Set(watched));
+      // Watching the whole team (the usual case) needs no set of it: one per
+      // watcher made a detector per agent O(n²) in a team of 100,000.
+      const members = this.members;
+      const set = watched === members ? null : new Set(watched);
+      const watches =
+        set === null
+          ? (n: Node) => n.index >= 0 && members[n.index] === n
+          : (n: Node) => set.has(n);
+      const d = new PerfectDetector(watcher, watches);
       this.perfect.push(d);
       return d;
     }

@@ -70,7 +70,7 @@ const REFUSED: [string, string[], Record<string, string>, RegExp][] = [
     "run: pbft of 200 (O(n²) messages per item)",
     ["run", S("pbft-byzantine.yaml"), "--set", "agents.count=200"],
     {},
-    new RegExp(`pbft-byzantine\\.yaml: ${overWork.source}1\\.8e9, about 98 min \\(100 runs`),
+    new RegExp(`pbft-byzantine\\.yaml: ${overWork.source}1\\.5e9, about 81 min \\(100 runs`),
   ],
   [
     "run: debate rounds=1e9",

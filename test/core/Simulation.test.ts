@@ -138,4 +138,18 @@ describe("Simulation", () => {
       ),
     );
   });
+  it("post delivers items to their sink in time order, ties in posting order, among scheduled events", () => {
+    const sim = new Simulation();
+    const log: string[] = [];
+    const sink = { fire: (item: unknown) => log.push(`${item}@${sim.now}`) };
+    sim.post(2, sink, "b");
+    sim.schedule(1, () => log.push(`handler@${sim.now}`));
+    sim.post(1, sink, "a");
+    sim.post(2, sink, "c");
+    expect(sim.pending).toBe(4);
+    const out = sim.run();
+    expect(log).toEqual(["handler@1", "a@1", "b@2", "c@2"]);
+    expect(out).toEqual({ reason: "quiescent", now: 2, events: 4 });
+    expect(() => sim.post(1, sink, "late")).toThrow(RangeError);
+  });
 });

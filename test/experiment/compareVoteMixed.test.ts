@@ -44,6 +44,20 @@ function wrongTheory(report: CompareReport, n: number, change: Record<string, un
 
 const outside = (x: number, [lo, hi]: [number, number]) => x < lo || x > hi;
 
+// Whether the law lies within a CI widened from 95% to a 99% family-wise band
+// over three team sizes (Bonferroni: z = 2.94 instead of 1.96 per point), for
+// the tests that hold every point at once: three 95% CIs all cover the truth
+// only 86% of the time.
+const FAMILYWISE_Z = 2.94;
+function withinFamilywise(p: {
+  simulated: number;
+  theory: number;
+  ci95: [number, number];
+}): boolean {
+  const halfWidth = ((p.ci95[1] - p.ci95[0]) / 2) * (FAMILYWISE_Z / 1.96);
+  return Math.abs(p.theory - p.simulated) <= halfWidth;
+}
+
 // The mapping alone (no simulation), with agent-0's profile as compare passes it.
 function mapping(loaded: LoadedScenario) {
   const first = profilesOf(loaded.scenario.agents, loaded.profiles)[0];
@@ -90,7 +104,7 @@ describe("compare --law vote-mixed", () => {
     );
     const r = compareLaw(scenarioOf(doc, ["task.choices=5"]), "vote-mixed");
     expect(r.params).toMatchObject({ rule: "plurality", concentration: 0.9, choices: 5 });
-    for (const p of r.points) expect(p.within_ci, `n = ${p.n}`).toBe(true);
+    for (const p of r.points) expect(withinFamilywise(p), `n = ${p.n}`).toBe(true);
     const misses = r.points.filter((p) =>
       outside(wrongTheory(r, p.n, { concentration: 0 }), p.ci95),
     );

