@@ -24,6 +24,8 @@ export function scaleCostSpec(points: readonly ScaleCostPoint[], title: string):
       domain: protocols,
       range: protocols.map((_, i) => SERIES_COLORS[i % SERIES_COLORS.length]),
     },
+    // Whole names ("independent (majority vote)"), not vega's 160-pixel cut.
+    legend: { labelLimit: 240 },
   };
   const panel = (field: "seconds" | "peak_mb", yTitle: string) => ({
     width: 300,
