@@ -1,4 +1,5 @@
 import { stringify } from "yaml";
+import { InputError } from "../src/core/InputError.js";
 import { MemoryTrace, type TraceEvent } from "../src/core/Trace.js";
 import { runReplicate } from "../src/experiment/runReplicate.js";
 import { type LoadedScenario, loadScenarioFrom } from "../src/scenario/loadScenario.js";
@@ -38,4 +39,15 @@ export function tracedReplicate(loaded: LoadedScenario, r = 0) {
 /** The LLM calls `agent` started after time `t`. */
 export function callsAfter(events: readonly TraceEvent[], agent: string, t: number): TraceEvent[] {
   return events.filter((e) => e.type === "call_start" && e.agent === agent && e.t > t);
+}
+
+/** The InputError `f` throws (any other error, or none, fails the test). */
+export function inputErrorOf(f: () => unknown): InputError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+  throw new Error("expected an InputError");
 }

@@ -7,6 +7,7 @@ import { PROTOCOLS } from "../../src/protocols/registry.js";
 import { loadScenario, loadScenarioFrom } from "../../src/scenario/loadScenario.js";
 import { scenarioJsonSchema } from "../../src/scenario/scenarioJsonSchema.js";
 import { parseSourceText } from "../../src/scenario/validateYaml.js";
+import { inputErrorOf } from "../helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "teamsim-scn-"));
 
@@ -14,16 +15,6 @@ function file(name: string, text: string): string {
   const p = join(dir, name);
   writeFileSync(p, text);
   return p;
-}
-
-function errorOf(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error("expected an InputError");
 }
 
 const load = (text: string, sets: string[] = []) =>
@@ -160,23 +151,25 @@ describe("loadScenario", () => {
       ],
     ];
     it.each(cases)("%s", (_name, text, message) => {
-      const e = errorOf(() => load(text));
+      const e = inputErrorOf(() => load(text));
       expect(e.message.startsWith(message) || e.message.includes(message)).toBe(true);
       expect(e.message).not.toContain("\n");
     });
 
     it("errors from --set name the override", () => {
-      const e = errorOf(() => load("agents: { count: 3 }\n", ["agents.count=-1"]));
+      const e = inputErrorOf(() => load("agents: { count: 3 }\n", ["agents.count=-1"]));
       expect(e.message).toBe("--set agents.count=-1: agents.count: expected >= 1, found -1");
-      expect(errorOf(() => load("", ["agents.count"])).message).toContain("expected path=value");
+      expect(inputErrorOf(() => load("", ["agents.count"])).message).toContain(
+        "expected path=value",
+      );
       // An override that creates a mapping owns the errors inside it.
-      expect(errorOf(() => load("", ["network.latency.median_s=0.2"])).message).toMatch(
+      expect(inputErrorOf(() => load("", ["network.latency.median_s=0.2"])).message).toMatch(
         /^--set network\.latency\.median_s=0\.2: network\.latency\.dist: expected dist one of/,
       );
     });
 
     it("a missing file is an InputError", () => {
-      expect(errorOf(() => loadScenario(join(dir, "nope.yaml"))).message).toContain(
+      expect(inputErrorOf(() => loadScenario(join(dir, "nope.yaml"))).message).toContain(
         "expected a readable file, found no such file",
       );
     });

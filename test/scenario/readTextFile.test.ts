@@ -2,27 +2,17 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/core/InputError.js";
 import { readTextFile } from "../../src/scenario/readTextFile.js";
+import { inputErrorOf } from "../helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "teamsim-read-"));
-
-function errorOf(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error("no error");
-}
 
 describe("readTextFile", () => {
   it("reads a file of exactly the limit, and refuses one byte more", () => {
     const file = join(dir, "exact.txt");
     writeFileSync(file, "é".repeat(1000)); // 2,000 bytes
     expect(readTextFile(file, 2000)).toBe("é".repeat(1000));
-    expect(errorOf(() => readTextFile(file, 1999, "a scenario file")).message).toBe(
+    expect(inputErrorOf(() => readTextFile(file, 1999, "a scenario file")).message).toBe(
       `${file}: expected a scenario file of at most 1999 bytes, found more than 1999 bytes`,
     );
   });
@@ -35,16 +25,16 @@ describe("readTextFile", () => {
   });
 
   it("stops reading a device without end at the limit", () => {
-    expect(errorOf(() => readTextFile("/dev/zero", 3 << 20)).message).toBe(
+    expect(inputErrorOf(() => readTextFile("/dev/zero", 3 << 20)).message).toBe(
       "/dev/zero: expected a readable file of at most 3 MB, found more than 3 MB",
     );
   });
 
   it("names a missing file and a directory", () => {
-    expect(errorOf(() => readTextFile(join(dir, "nope"))).message).toBe(
+    expect(inputErrorOf(() => readTextFile(join(dir, "nope"))).message).toBe(
       `${join(dir, "nope")}: expected a readable file, found no such file`,
     );
-    expect(errorOf(() => readTextFile(dir)).message).toBe(
+    expect(inputErrorOf(() => readTextFile(dir)).message).toBe(
       `${dir}: expected a readable file, found a directory`,
     );
   });
