@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { correctProbability } from "../../src/agents/correctProbability.js";
-import { InputError } from "../../src/core/InputError.js";
 import { compareLaw } from "../../src/experiment/compareLaw.js";
 import { runScenario } from "../../src/experiment/runScenario.js";
 import { profilesOf } from "../../src/runtime/World.js";
 import { withOverrides } from "../../src/scenario/withOverrides.js";
-import { scenarioOf } from "../helpers.js";
+import { inputErrorOf, scenarioOf } from "../helpers.js";
 
 // gpt-4o's prices, USD per million input / output tokens (models/gpt-4o.yaml).
 const PRICE = { input_per_mtok: 2.5, output_per_mtok: 10 };
@@ -23,17 +22,6 @@ function vote(agents: unknown, extra: Record<string, unknown> = {}) {
 
 function runs(loaded: ReturnType<typeof scenarioOf>) {
   return runScenario(loaded, { keepRuns: true });
-}
-
-// The message names the path in the document and its line:column.
-function thrown(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error("no error thrown");
 }
 
 describe("per-group profile overrides", () => {
@@ -95,7 +83,7 @@ describe("per-group profile overrides", () => {
   });
 
   it("a bad override is a located InputError at agents.<i>.overrides...", () => {
-    const ttft = thrown(() =>
+    const ttft = inputErrorOf(() =>
       vote([
         {
           model: "gpt-4o",
@@ -107,7 +95,7 @@ describe("per-group profile overrides", () => {
     expect(ttft.message).toMatch(
       /^test\.yaml:\d+:\d+: agents\.0\.overrides\.latency\.ttft\.median_s: expected > 0, found -1$/,
     );
-    const skill = thrown(() =>
+    const skill = inputErrorOf(() =>
       vote([
         { model: "llama-3-70b", count: 1 },
         { model: "gpt-4o", count: 2, overrides: { skill: { value: "x" } } },
@@ -117,12 +105,14 @@ describe("per-group profile overrides", () => {
       /^test\.yaml:\d+:\d+: agents\.1\.overrides\.skill\.value: expected a number, found "x"$/,
     );
     // The shorthand has no index; a name cannot change.
-    const name = thrown(() => vote({ model: "gpt-4o", count: 3, overrides: { name: "gpt-9" } }));
+    const name = inputErrorOf(() =>
+      vote({ model: "gpt-4o", count: 3, overrides: { name: "gpt-9" } }),
+    );
     expect(name.message).toMatch(
       /^test\.yaml:\d+:\d+: agents\.overrides\.name: expected no name .*found "gpt-9"$/,
     );
     // From the command line, the --set that did it.
-    const set = thrown(() =>
+    const set = inputErrorOf(() =>
       scenarioOf({ agents: { model: "gpt-4o" } }, ["agents.overrides.price.input_per_mtok=-1"]),
     );
     expect(set.message).toBe(
@@ -154,7 +144,7 @@ describe("per-group profile overrides", () => {
     );
     const stages = (ok.params as { stages: { accuracy: number }[] }).stages;
     expect(stages[0].accuracy).toBeCloseTo(correctProbability(0.7, 1), 12);
-    const clash = thrown(() =>
+    const clash = inputErrorOf(() =>
       compareLaw(
         cascade([
           { model: "llama-3-70b", count: 1 },
