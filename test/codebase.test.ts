@@ -17,7 +17,7 @@ function sh(cmd: string): { code: number; out: string } {
 
 describe("code base", () => {
   it("typechecks (tsc --noEmit over src, bench and test)", () => {
-    const r = sh("./node_modules/.bin/tsc -p tsconfig.test.json");
+    const r = sh("node node_modules/typescript/bin/tsc -p tsconfig.test.json");
     expect(r.out).toBe("");
     expect(r.code).toBe(0);
   });
