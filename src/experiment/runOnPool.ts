@@ -10,6 +10,7 @@ export interface PoolJob<T, R> {
   /** Sent once to every worker (structured-cloned): the scenario or sweep it runs. */
   workerData: unknown;
   tasks: readonly T[];
+  /** Threads that run tasks, this one included when `local` is given. */
   workers: number;
   /** Called with each finished batch and its results, in completion order. */
   record: (batch: readonly T[], results: R[]) => void;
@@ -17,6 +18,13 @@ export interface PoolJob<T, R> {
   signal?: AbortSignal;
   /** Tasks per batch (default batchSize(tasks, workers)). */
   batch?: number;
+  /**
+   * Runs a batch in this thread, exactly as the worker module would. Given, this
+   * thread is one of the `workers`: it takes tasks from the same queue while the
+   * pool's threads start (so their start-up, about half a second of loading
+   * and JIT warm-up, is not lost), and the pool gets one thread fewer.
+   */
+  local?: (batch: readonly T[]) => R[];
 }
 
 /**
@@ -29,24 +37,45 @@ export function batchSize(tasks: number, workers: number): number {
   return Math.max(1, Math.min(64, Math.floor(tasks / (workers * 16))));
 }
 
+/** Resolves after the event loop has run once (pool replies, timers, signals). */
+function yieldToLoop(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
+}
+
 /**
- * Runs `tasks` in batches on `workers` worker threads (the one pool of `sweep`
- * and `run`), handing each finished batch to `record` as it arrives. Returns
- * when every batch is recorded, or as soon as `signal` aborts.
+ * Runs `tasks` in batches on `workers` threads (the one pool of `sweep` and
+ * `run`; with `local`, this thread is one of them), handing each finished
+ * batch to `record` as it arrives. Returns when every batch is recorded, or as
+ * soon as `signal` aborts.
  */
 export async function runOnPool<T, R>(job: PoolJob<T, R>): Promise<void> {
-  const { tasks, workers, signal } = job;
-  const pool = new Piscina({
-    filename: job.worker.href,
-    workerData: job.workerData,
-    minThreads: workers,
-    maxThreads: workers,
-  });
+  const { tasks, workers, signal, local } = job;
+  const threads = local === undefined ? workers : workers - 1;
+  const size = job.batch ?? batchSize(tasks.length, workers);
+  let next = 0;
+  // Near the end, batches shrink so that no thread is left with a long tail
+  // while the others idle (this thread's share is not known in advance).
+  const take = (): T[] => {
+    const left = tasks.length - next;
+    const n =
+      local === undefined ? size : Math.max(1, Math.min(size, Math.floor(left / (workers * 2))));
+    const batch = tasks.slice(next, next + n);
+    next += batch.length;
+    return batch;
+  };
+  const pool =
+    threads > 0
+      ? new Piscina({
+          filename: job.worker.href,
+          workerData: job.workerData,
+          minThreads: threads,
+          maxThreads: threads,
+          // A second batch waits inside each worker, so a worker never idles
+          // while this thread is busy with a batch of its own.
+          concurrentTasksPerWorker: local === undefined ? 1 : 2,
+        })
+      : undefined;
   try {
-    const size = job.batch ?? batchSize(tasks.length, workers);
-    // A bounded window of batches in flight keeps memory flat on big jobs.
-    let next = 0;
-    const window = workers * 4;
     // An interrupt abandons the batches in flight (a sweep reruns them on
     // --resume) rather than waiting for them: the pool is destroyed right after.
     const stopped = new Promise<undefined>((resolve) => {
@@ -54,9 +83,8 @@ export async function runOnPool<T, R>(job: PoolJob<T, R>): Promise<void> {
       signal?.addEventListener("abort", () => resolve(undefined), { once: true });
     });
     const lane = async (): Promise<void> => {
-      while (next < tasks.length && signal?.aborted !== true) {
-        const batch = tasks.slice(next, next + size);
-        next += batch.length;
+      while (pool !== undefined && next < tasks.length && signal?.aborted !== true) {
+        const batch = take();
         const running = pool.run(batch) as Promise<R[]>;
         running.catch(() => {});
         const results = await Promise.race([running, stopped]);
@@ -64,8 +92,20 @@ export async function runOnPool<T, R>(job: PoolJob<T, R>): Promise<void> {
         job.record(batch, results);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(window, tasks.length) }, lane));
+    const localLane = async (): Promise<void> => {
+      while (local !== undefined && next < tasks.length && signal?.aborted !== true) {
+        const batch = take();
+        job.record(batch, local(batch));
+        await yieldToLoop();
+      }
+    };
+    // A bounded window of batches in flight keeps memory flat on big jobs;
+    // with a local lane, two per pool thread (one running, one waiting in it).
+    const window = local === undefined ? workers * 4 : threads * 2;
+    const lanes = Array.from({ length: Math.min(window, tasks.length) }, lane);
+    // The pool's lanes have queued their first batches: this thread starts now.
+    await Promise.all([...lanes, localLane()]);
   } finally {
-    await pool.destroy();
+    await pool?.destroy();
   }
 }

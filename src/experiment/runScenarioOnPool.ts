@@ -15,7 +15,7 @@ export interface ReplicateJob {
 
 /** Options of runScenarioOnPool. */
 export interface RunOnPoolOptions {
-  /** Worker threads (at most one per replicate is started). */
+  /** Threads running replicates, this one included (at most one per replicate). */
   workers: number;
   /** Trace of the first replicate: that replicate runs in this thread, as with one worker. */
   trace?: Trace;
@@ -66,6 +66,8 @@ export async function runScenarioOnPool(
           workers: Math.min(options.workers, tasks.length),
           record: (batch, digests) => batch.forEach((r, k) => finish(r, digests[k])),
           signal: stop.signal,
+          // This thread runs replicates too: the workers' start-up is not lost.
+          local: (batch) => batch.map((r) => digestReplicate(scenario, profiles, r)),
         });
   try {
     // The pool has its first batches by now: this replicate runs while the workers start.

@@ -149,6 +149,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepReport> {
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } else {
+      let local: SweepTaskRunner | undefined;
       await runOnPool({
         worker: new URL("./sweepWorker.js", import.meta.url),
         workerData: job,
@@ -156,6 +157,12 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepReport> {
         workers: options.workers,
         record,
         signal,
+        // This thread runs tasks too, while the workers load.
+        local: (batch) => {
+          local ??= new SweepTaskRunner(job);
+          const runner = local;
+          return batch.map((task) => runner.run(task));
+        },
       });
     }
   } finally {

@@ -75,7 +75,11 @@ function copyRepo() {
 function killers(dir, m) {
   // Tests run the TypeScript sources; only `teamsim check` needs the build.
   if (m.check) {
-    const build = sh(dir, "npx", ["tsc", "-p", "tsconfig.json"]);
+    const build = sh(dir, process.execPath, [
+      join(ROOT, "node_modules/typescript/bin/tsc"),
+      "-p",
+      "tsconfig.json",
+    ]);
     if (build.status !== 0) return { by: "build", detail: build.out.split("\n")[0] };
   }
   if (m.tests?.length) {
