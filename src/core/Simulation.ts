@@ -94,6 +94,27 @@ export class Simulation {
   }
 
   /**
+   * Delivers `item` to `sink.fire` after `delay` seconds, like `schedule` with
+   * priority 0 but without a closure to allocate: a sleeping process's wake-up.
+   */
+  notify(delay: number, sink: EventSink, item: unknown): SimEvent {
+    if (!(delay >= 0 && delay !== Number.POSITIVE_INFINITY)) {
+      throw new RangeError(`notify: delay must be a finite number >= 0, got ${delay}`);
+    }
+    const e = this.pool.pop() ?? this.newEntry();
+    const seq = this.seq++;
+    const time = this.now + delay;
+    e.time = time;
+    e.priority = 0;
+    e.seq = seq;
+    e.sink = sink;
+    e.item = item;
+    e.cancelled = false;
+    this.queue.push(time, 0, seq, e.slot);
+    return new SimEvent(e, seq, time);
+  }
+
+  /**
    * Delivers `item` to `sink.fire` at absolute time `time` (>= now), like
    * `scheduleAt` with priority 0 but without a closure or an event handle to
    * allocate: the network's path for every message. Not cancellable.

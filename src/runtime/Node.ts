@@ -1,5 +1,5 @@
 import type { CallHandle, CallRequest, CallResult, MockLLM } from "../agents/MockLLM.js";
-import type { SimEvent, Simulation } from "../core/Simulation.js";
+import type { EventSink, SimEvent, Simulation } from "../core/Simulation.js";
 import type { Trace } from "../core/Trace.js";
 import type { Message, Network } from "../net/Network.js";
 import { type Effect, PENDING, Process, type ProcessBody } from "./Process.js";
@@ -46,6 +46,39 @@ export class Timer {
   /** Cancels it if it has not fired. */
   cancel(): void {
     this.node.cancelTimer(this);
+  }
+}
+
+/**
+ * The wait of `Node.sleep`: one object that is both the effect and the sink of
+ * its wake-up, because rounds of sleeping are the commonest wait (every gossip
+ * agent every round) and closures and timers per wait cost more than the wait.
+ * It is not one of the node's timers: only a process sleeps, and a crash kills
+ * the process, which cancels the wait.
+ */
+class Sleep implements Effect, EventSink {
+  private event: SimEvent | null = null;
+  private resume: ((value: unknown) => void) | null = null;
+  constructor(
+    private readonly sim: Simulation,
+    private readonly dt: number,
+    private readonly up: boolean,
+  ) {}
+  start(resume: (value: unknown) => void): unknown {
+    // A down node runs no code; as with `after`, the wake-up never comes.
+    if (this.up) {
+      this.resume = resume;
+      this.event = this.sim.notify(this.dt, this, null);
+    }
+    return PENDING;
+  }
+  cancel(): void {
+    if (this.event !== null) this.sim.cancel(this.event);
+    this.event = null;
+  }
+  fire(): void {
+    this.event = null;
+    this.resume?.(undefined);
   }
 }
 
@@ -296,14 +329,7 @@ export class Node<M extends Messages = Messages> {
 
   /** Waits `dt` seconds. */
   *sleep(dt: number): ProcessBody<void> {
-    let timer: Timer | null = null;
-    yield {
-      start: (resume) => {
-        timer = this.after(dt, () => resume(undefined));
-        return PENDING;
-      },
-      cancel: () => timer?.cancel(),
-    };
+    yield new Sleep(this.host.sim, dt, this.up);
   }
 
   /** Waits for the next message of `kind` (one without a handler) and returns its payload. */
