@@ -20,6 +20,7 @@ import { writeFigure } from "./writeFigure.js";
 
 /** The figure kinds of `teamsim plot`. */
 export const FIGURE_KINDS = ["scaling", "pareto", "cdf", "speedup"] as const;
+/** One of FIGURE_KINDS. */
 export type FigureKind = (typeof FIGURE_KINDS)[number];
 
 /** What to draw from a sweep; unset columns take the kind's defaults. */
