@@ -14,6 +14,7 @@ import { registerPlotCommand } from "./plotCommand.js";
 import { registerProtocolsCommand } from "./protocolsCommand.js";
 import { registerRecommendCommand } from "./recommendCommand.js";
 import { registerReplicateCommand } from "./replicateCommand.js";
+import { registerReportCommand } from "./reportCommand.js";
 import { registerRunCommand } from "./runCommand.js";
 import { registerSchemaCommand } from "./schemaCommand.js";
 import { registerSweepCommand } from "./sweepCommand.js";
@@ -54,6 +55,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerSweepCommand(program);
   registerMergeCommand(program);
   registerPlotCommand(program);
+  registerReportCommand(program);
   quietOnClosedPipe();
   try {
     await program.parseAsync(argv as string[], { from: "user" });

@@ -242,6 +242,16 @@ export class Runtime implements NodeHost {
       return d;
     }
     const d = new TimeoutDetector(watcher, watched, c.heartbeat_s, c.timeout_s, this.counters);
+    // For the report's diagram; a listener that only records changes nothing simulated.
+    if (this.trace.enabled)
+      d.onChange((n, s) =>
+        this.trace.record({
+          t: this.sim.now,
+          type: s ? "suspect" : "trust",
+          watcher: watcher.name,
+          node: n.name,
+        }),
+      );
     this.timeouts.push(d);
     return d;
   }

@@ -15,7 +15,8 @@ const BUNDLES = [
 
 let cachedScripts: string | undefined;
 
-function inlineScripts(): string {
+/** vega, vega-lite and vega-embed as inline <script> elements (read once). */
+export function inlineScripts(): string {
   if (cachedScripts === undefined) {
     cachedScripts = BUNDLES.map(([anchor, file]) => {
       const code = readFileSync(join(dirname(require.resolve(anchor)), file), "utf8");
