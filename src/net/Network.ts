@@ -3,6 +3,7 @@ import type { Rng } from "../core/Rng.js";
 import type { EventSink, Simulation } from "../core/Simulation.js";
 import { StreamTable } from "../core/StreamTable.js";
 import type { Trace } from "../core/Trace.js";
+import { payloadSummary } from "./payloadSummary.js";
 
 /** What a partition does to a message that cannot cross it. */
 export type PartitionMode = "drop" | "hold";
@@ -188,7 +189,16 @@ export class Network implements EventSink {
     this.stats.sent++;
     this.stats.tokens_sent += tokens;
     if (this.trace.enabled) {
-      this.trace.record({ t: this.sim.now, type: "send", id: msg.id, from, to, kind, tokens });
+      this.trace.record({
+        t: this.sim.now,
+        type: "send",
+        id: msg.id,
+        from,
+        to,
+        kind,
+        tokens,
+        payload: payloadSummary(payload),
+      });
     }
     if (this.down[fromId] === 1) {
       this.drop(msg, "sender_down");

@@ -160,7 +160,7 @@ export function lamportDiagram(
   const arrows: MessageArrow[] = [];
   const sends = new Map<
     number,
-    { from: number; to: number; kind: string; t: number; tokens: number }
+    { from: number; to: number; kind: string; t: number; tokens: number; payload: string }
   >();
   const open = new Map<number, MessageArrow>();
   const delivered = new Set<number>();
@@ -197,7 +197,14 @@ export function lamportDiagram(
         const id = num(e.id);
         const f = lane(str(e.from));
         const d = lane(str(e.to));
-        const s = { from: f, to: d, kind: str(e.kind), t, tokens: num(e.tokens) };
+        const s = {
+          from: f,
+          to: d,
+          kind: str(e.kind),
+          t,
+          tokens: num(e.tokens),
+          payload: e.payload === undefined ? "" : str(e.payload),
+        };
         sends.set(id, s);
         const arrow: MessageArrow = {
           id,
@@ -241,7 +248,7 @@ export function lamportDiagram(
         if (e.type === "deliver") delivered.add(id);
         const h = held.get(id);
         if (h !== undefined) arrow.heldAt = h;
-        arrow.summary = describeMessage(arrow, lanes, sends.get(id)?.tokens, str(e.reason));
+        arrow.summary = describeMessage(arrow, lanes, sends.get(id), str(e.reason));
         break;
       }
       case "hold":
@@ -413,7 +420,7 @@ export function lamportDiagram(
   }
   for (const a of open.values()) {
     a.at = Math.max(end, a.sent);
-    a.summary = describeMessage(a, lanes, sends.get(a.id)?.tokens, "");
+    a.summary = describeMessage(a, lanes, sends.get(a.id), "");
   }
   for (const b of bars) {
     if (b.outcome === "open") {
@@ -444,9 +451,10 @@ export function lamportDiagram(
 function describeMessage(
   a: MessageArrow,
   lanes: readonly string[],
-  tokens: number | undefined,
+  send: { tokens: number; payload: string } | undefined,
   reason: string,
 ): string {
+  const tokens = send?.tokens;
   const head = `${a.kind} #${a.id}: ${lanes[a.from]} → ${lanes[a.to]}, sent ${secs(a.sent)}`;
   const size = tokens !== undefined && Number.isFinite(tokens) ? `, ${tokens} tokens` : "";
   const held = a.heldAt === undefined ? "" : `, held by a partition at ${secs(a.heldAt)}`;
@@ -457,7 +465,8 @@ function describeMessage(
       : a.fate === "dropped"
         ? `, dropped ${secs(a.at)}${reason === "" ? "" : ` (${reason.replace(/_/g, " ")})`}`
         : ", still in flight";
-  return `${head}${size}${held}${fate}`;
+  const payload = send === undefined || send.payload === "" ? "" : `\npayload: ${send.payload}`;
+  return `${head}${size}${held}${fate}${payload}`;
 }
 
 function describeCall(e: TraceEvent, agent: string, bar: CallBar): string {

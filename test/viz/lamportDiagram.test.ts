@@ -31,6 +31,26 @@ describe("lamportDiagram", () => {
     expect(d.kinds).toEqual([{ kind: "vote", count: 1 }]);
   });
 
+  it("shows the payload's summary, as the network traced it, on hover", () => {
+    const d = lamportDiagram([
+      start,
+      {
+        t: 1,
+        type: "send",
+        id: 8,
+        from: "agent-0",
+        to: "agent-1",
+        kind: "vote",
+        tokens: 3,
+        payload: "{item: 2, answer: 1}",
+      },
+      { t: 1.5, type: "deliver", id: 8, from: "agent-0", to: "agent-1", kind: "vote" },
+    ]);
+    expect(d.arrows[0].summary).toMatch(
+      /delivered 1.5 s \(after 0.5 s\)\npayload: \{item: 2, answer: 1\}$/,
+    );
+  });
+
   it("marks dropped, held, duplicated and in-flight messages", () => {
     const d = lamportDiagram([
       start,
