@@ -1,0 +1,26 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { links, ROOT, readPage } from "./markdownLinks.js";
+
+// The README is the front door (issue 15): short, and a way into every page of docs/.
+describe("README.md", () => {
+  const text = readPage("README.md");
+
+  it("has at most 300 lines", () => {
+    expect(text.replace(/\n$/, "").split("\n").length).toBeLessThanOrEqual(300);
+  });
+
+  it("links every page of docs/", () => {
+    const linked = new Set(links(text).map((l) => l.target.split("#")[0]));
+    const pages = readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md"));
+    expect(pages.length).toBeGreaterThan(10);
+    expect(pages.filter((f) => !linked.has(`docs/${f}`))).toEqual([]);
+  });
+
+  it("starts with the two-line quick start", () => {
+    expect(text).toContain(
+      "```sh\nnpm install && npx teamsim run scenarios/quickstart.yaml\nnpm test\n```",
+    );
+  });
+});
