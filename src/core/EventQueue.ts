@@ -1,107 +1,104 @@
 /**
- * The kernel's event queue: a binary min-heap over typed arrays, ordered by
- * (time, priority, sequence) and carrying an int32 slot (the event's entry).
- * Comparing keys in flat arrays instead of through a comparator over entry
- * objects (heap-js) avoids a pointer chase per comparison, which is what a
- * queue of 100,000 events in flight (every agent's call at once) spends its
- * time on; bench/TypedHeap.ts, the benchmark's baseline, is the same heap.
+ * The kernel's event queue: a binary min-heap in one flat Float64Array, ordered
+ * by (time, priority, sequence) and carrying the event's entry slot. Each heap
+ * node is four adjacent numbers (32 bytes), so a comparison reads one cache
+ * line, and two siblings share one or two: with 200,000 events in flight
+ * (every agent of a large gossip team sleeping, plus its messages) the heap
+ * outgrows the CPU caches and the sift loops are bound by memory reads, not
+ * arithmetic. Parallel arrays per key (bench/TypedHeap.ts, the benchmark's
+ * baseline) read four lines per node instead; heap-js, a comparator over
+ * entry objects, chases a pointer per comparison.
  */
 export class EventQueue {
-  private time = new Float64Array(1024);
-  private prio = new Float64Array(1024);
-  private seq = new Float64Array(1024);
-  private slot = new Int32Array(1024);
+  // Node i is heap[4i .. 4i+3] = time, priority, sequence, slot.
+  private heap = new Float64Array(4 * 1024);
   /** Number of events queued. */
   size = 0;
 
   /** Inserts an event. */
   push(t: number, p: number, s: number, slot: number): void {
-    if (this.size === this.time.length) this.grow();
-    const time = this.time;
-    const prio = this.prio;
-    const seq = this.seq;
-    const slots = this.slot;
+    if (4 * this.size === this.heap.length) this.grow();
+    const h = this.heap;
     let i = this.size++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const pt = time[parent];
-      if (pt < t || (pt === t && (prio[parent] < p || (prio[parent] === p && seq[parent] < s))))
-        break;
-      time[i] = pt;
-      prio[i] = prio[parent];
-      seq[i] = seq[parent];
-      slots[i] = slots[parent];
+      const q = 4 * parent;
+      const pt = h[q];
+      if (pt < t || (pt === t && (h[q + 1] < p || (h[q + 1] === p && h[q + 2] < s)))) break;
+      const k = 4 * i;
+      h[k] = pt;
+      h[k + 1] = h[q + 1];
+      h[k + 2] = h[q + 2];
+      h[k + 3] = h[q + 3];
       i = parent;
     }
-    time[i] = t;
-    prio[i] = p;
-    seq[i] = s;
-    slots[i] = slot;
+    const k = 4 * i;
+    h[k] = t;
+    h[k + 1] = p;
+    h[k + 2] = s;
+    h[k + 3] = slot;
   }
 
   /** Time of the first event (undefined behaviour when empty: check `size`). */
   peekTime(): number {
-    return this.time[0];
+    return this.heap[0];
   }
 
   /** Slot of the first event. */
   peekSlot(): number {
-    return this.slot[0];
+    return this.heap[3];
   }
 
   /** Removes the first event and returns its slot. */
   pop(): number {
-    const top = this.slot[0];
+    const h = this.heap;
+    const top = h[3];
     const n = --this.size;
     if (n === 0) return top;
-    const time = this.time;
-    const prio = this.prio;
-    const seq = this.seq;
-    const slots = this.slot;
     // Sift the last element down from the root.
-    const t = time[n];
-    const p = prio[n];
-    const s = seq[n];
-    const sl = slots[n];
+    const last = 4 * n;
+    const t = h[last];
+    const p = h[last + 1];
+    const s = h[last + 2];
+    const sl = h[last + 3];
     let i = 0;
     for (;;) {
       let c = 2 * i + 1;
       if (c >= n) break;
-      const r = c + 1;
-      if (
-        r < n &&
-        (time[r] < time[c] ||
-          (time[r] === time[c] && (prio[r] < prio[c] || (prio[r] === prio[c] && seq[r] < seq[c]))))
-      )
-        c = r;
-      const ct = time[c];
-      if (t < ct || (t === ct && (p < prio[c] || (p === prio[c] && s < seq[c])))) break;
-      time[i] = ct;
-      prio[i] = prio[c];
-      seq[i] = seq[c];
-      slots[i] = slots[c];
+      let kc = 4 * c;
+      if (c + 1 < n) {
+        const kr = kc + 4;
+        const rt = h[kr];
+        const ct = h[kc];
+        if (
+          rt < ct ||
+          (rt === ct &&
+            (h[kr + 1] < h[kc + 1] || (h[kr + 1] === h[kc + 1] && h[kr + 2] < h[kc + 2])))
+        ) {
+          c++;
+          kc = kr;
+        }
+      }
+      const ct = h[kc];
+      if (t < ct || (t === ct && (p < h[kc + 1] || (p === h[kc + 1] && s < h[kc + 2])))) break;
+      const k = 4 * i;
+      h[k] = ct;
+      h[k + 1] = h[kc + 1];
+      h[k + 2] = h[kc + 2];
+      h[k + 3] = h[kc + 3];
       i = c;
     }
-    time[i] = t;
-    prio[i] = p;
-    seq[i] = s;
-    slots[i] = sl;
+    const k = 4 * i;
+    h[k] = t;
+    h[k + 1] = p;
+    h[k + 2] = s;
+    h[k + 3] = sl;
     return top;
   }
 
   private grow(): void {
-    const n = this.time.length * 2;
-    const time = new Float64Array(n);
-    time.set(this.time);
-    this.time = time;
-    const prio = new Float64Array(n);
-    prio.set(this.prio);
-    this.prio = prio;
-    const seq = new Float64Array(n);
-    seq.set(this.seq);
-    this.seq = seq;
-    const slot = new Int32Array(n);
-    slot.set(this.slot);
-    this.slot = slot;
+    const heap = new Float64Array(this.heap.length * 2);
+    heap.set(this.heap);
+    this.heap = heap;
   }
 }

@@ -95,9 +95,11 @@ export class Simulation {
 
   /**
    * Delivers `item` to `sink.fire` after `delay` seconds, like `schedule` with
-   * priority 0 but without a closure to allocate: a sleeping process's wake-up.
+   * priority 0 but allocating nothing: a sleeping process's wake-up. Returns
+   * the event's slot; with `lastSeq`, read at once, it is the handle that
+   * `cancelSlot` takes (two numbers the caller keeps, instead of a SimEvent).
    */
-  notify(delay: number, sink: EventSink, item: unknown): SimEvent {
+  notify(delay: number, sink: EventSink, item: unknown): number {
     if (!(delay >= 0 && delay !== Number.POSITIVE_INFINITY)) {
       throw new RangeError(`notify: delay must be a finite number >= 0, got ${delay}`);
     }
@@ -111,7 +113,22 @@ export class Simulation {
     e.item = item;
     e.cancelled = false;
     this.queue.push(time, 0, seq, e.slot);
-    return new SimEvent(e, seq, time);
+    return e.slot;
+  }
+
+  /** Sequence number of the event scheduled last (see `notify`). */
+  get lastSeq(): number {
+    return this.seq - 1;
+  }
+
+  /** Cancels the event `notify` returned as (`slot`, `seq`); false if it already ran or was cancelled. */
+  cancelSlot(slot: number, seq: number): boolean {
+    const e = this.entries[slot];
+    if (e === undefined || e.seq !== seq || e.cancelled || (e.handler === null && e.sink === null))
+      return false;
+    e.cancelled = true;
+    this.cancelledPending++;
+    return true;
   }
 
   /**

@@ -56,31 +56,56 @@ export class Timer {
  * It is not one of the node's timers: only a process sleeps, and a crash kills
  * the process, which cancels the wait.
  */
-class Sleep implements Effect, EventSink {
-  private event: SimEvent | null = null;
-  private resume: ((value: unknown) => void) | null = null;
+class Sleep implements Effect, EventSink, Iterator<Effect, void, unknown> {
+  // The wake-up's handle (Simulation.notify): slot and sequence number; -1: none pending.
+  private slot = -1;
+  private seq = -1;
+  private process: Process | null = null;
+  private yielded = false;
   constructor(
     private readonly sim: Simulation,
     private readonly dt: number,
     private readonly up: boolean,
   ) {}
-  start(resume: (value: unknown) => void): unknown {
+  startFor(process: Process): void {
     // A down node runs no code; as with `after`, the wake-up never comes.
+    if (!this.up) return;
+    this.process = process;
+    this.slot = this.sim.notify(this.dt, this, null);
+    this.seq = this.sim.lastSeq;
+  }
+  // The general route (Process.step takes startFor): resumes through `resume`.
+  private resume: ((value: unknown) => void) | null = null;
+  start(resume: (value: unknown) => void): unknown {
     if (this.up) {
       this.resume = resume;
-      this.event = this.sim.notify(this.dt, this, null);
+      this.slot = this.sim.notify(this.dt, this, null);
+      this.seq = this.sim.lastSeq;
     }
     return PENDING;
   }
   cancel(): void {
-    if (this.event !== null) this.sim.cancel(this.event);
-    this.event = null;
+    if (this.slot >= 0) this.sim.cancelSlot(this.slot, this.seq);
+    this.slot = -1;
   }
   fire(): void {
-    this.event = null;
-    this.resume?.(undefined);
+    this.slot = -1;
+    if (this.resume !== null) this.resume(undefined);
+    else this.process?.resumeFrom(this, undefined);
+  }
+  // Its own one-step iterator, for `yield*`: a generator per wait would cost
+  // more than the wait (the delegating generator passes these results through).
+  [Symbol.iterator](): this {
+    return this;
+  }
+  next(): IteratorResult<Effect, void> {
+    if (this.yielded) return SLEPT;
+    this.yielded = true;
+    return { value: this, done: false };
   }
 }
+
+const SLEPT: IteratorReturnResult<void> = Object.freeze({ value: undefined, done: true });
 
 // Request-reply correlation travels inside the payload, so the network stays
 // protocol-agnostic; one class for both, so that delivery tests one `instanceof`.
@@ -327,9 +352,9 @@ export class Node<M extends Messages = Messages> {
     return (yield effect) as CallResult;
   }
 
-  /** Waits `dt` seconds. */
-  *sleep(dt: number): ProcessBody<void> {
-    yield new Sleep(this.host.sim, dt, this.up);
+  /** Waits `dt` seconds (`yield* node.sleep(dt)` in a process). */
+  sleep(dt: number): Iterable<Effect, void, unknown> {
+    return new Sleep(this.host.sim, dt, this.up);
   }
 
   /** Waits for the next message of `kind` (one without a handler) and returns its payload. */

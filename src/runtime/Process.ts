@@ -6,6 +6,12 @@
 export interface Effect {
   start(resume: (value: unknown) => void): unknown;
   cancel(): void;
+  /**
+   * Optional, and used instead of `start` when present: starts a wait that is
+   * always pending and resumes it with `process.resumeFrom(this, value)`. The
+   * commonest waits (sleeps) use it to need no closure per wait.
+   */
+  startFor?(process: Process): void;
 }
 
 /** Returned by `Effect.start` when the value comes later. */
@@ -50,6 +56,13 @@ export class Process {
     this.onExit(this);
   }
 
+  /** Resumes the process with `value` if it still waits on `effect` (see `Effect.startFor`). */
+  resumeFrom(effect: Effect, value: unknown): void {
+    if (this.waiting !== effect) return;
+    this.waiting = null;
+    this.step(value);
+  }
+
   private step(input: unknown): void {
     let value = input;
     // A trampoline: effects that are ready at once feed the body without recursion.
@@ -61,6 +74,11 @@ export class Process {
         return;
       }
       const effect = r.value;
+      if (effect.startFor !== undefined) {
+        this.waiting = effect;
+        effect.startFor(this);
+        return;
+      }
       const now = effect.start((v) => {
         if (this.waiting !== effect) return;
         this.waiting = null;

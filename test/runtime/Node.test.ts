@@ -134,6 +134,44 @@ describe("Node", () => {
     // "early" arrives at 5 while the process sleeps (3..6): it waits in the mailbox.
     expect(log).toEqual(["hello@1", "null@3", "early from a1@6"]);
   });
+
+  it("a crash during a sleep cancels its wake-up: the process never resumes and no event is left", () => {
+    const { sim, nodes } = world(1);
+    const [a] = nodes;
+    const log: string[] = [];
+    function* p(): ProcessBody {
+      try {
+        yield* a.sleep(10);
+        log.push(`woke@${sim.now}`);
+      } finally {
+        log.push(`finally@${sim.now}`);
+      }
+    }
+    a.spawn(p());
+    sim.schedule(1, () => a.crash());
+    expect(sim.pending).toBe(2);
+    const out = sim.run();
+    expect(log).toEqual(["finally@1"]);
+    // The cancelled wake-up is skipped, not run: the run ends at the crash.
+    expect(out.events).toBe(1);
+    expect(sim.now).toBe(1);
+    expect(sim.pending).toBe(0);
+  });
+
+  it("sleeps wake in order of their end times, and equal ends in the order they began", () => {
+    const { sim, nodes } = world(2);
+    const log: string[] = [];
+    function* p(name: string, node: Node<Msgs>, dts: number[]): ProcessBody {
+      for (const dt of dts) {
+        yield* node.sleep(dt);
+        log.push(`${name}@${sim.now}`);
+      }
+    }
+    nodes[0].spawn(p("a", nodes[0], [2, 1, 3]));
+    nodes[1].spawn(p("b", nodes[1], [1, 2, 0]));
+    sim.run();
+    expect(log).toEqual(["b@1", "a@2", "b@3", "a@3", "b@3", "a@6"]);
+  });
 });
 
 describe("sendReliably", () => {
