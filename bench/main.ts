@@ -214,7 +214,9 @@ program
       gossip_exact_10k_s: exact?.seconds ?? null,
       vote_100k_s: vote?.seconds ?? null,
       vote_100k_peak_mb: vote?.peak_mb ?? null,
-      run_workers2_speedup: workers.speedup,
+      // CLI against CLI (fresh processes, start-up included), as two_process_speedup is.
+      run_workers2_speedup: workers.cli_speedup,
+      run_workers2_in_process_speedup: workers.speedup,
       run_workers2_same_output: workers.same_output,
       two_process_speedup: workers.two_process_speedup,
       // The issue's targets on a 2-core machine, and whether this run met them.
@@ -232,7 +234,7 @@ program
         vote_100k: { target: "within 10 s", met: done(vote) && (vote?.seconds ?? 11) <= 10 },
         run_workers2: {
           target: ">= two separate processes' speedup",
-          met: workers.same_output && workers.speedup >= workers.two_process_speedup,
+          met: workers.same_output && workers.cli_speedup >= workers.two_process_speedup,
         },
       },
       node: process.version,

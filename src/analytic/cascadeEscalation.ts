@@ -1,4 +1,4 @@
-import betainc from "@stdlib/math-base-special-betainc";
+import { betainc } from "./stdlib.js";
 
 /** P(escalate | right) and P(escalate | wrong) of one cascade stage. */
 export interface Escalation {

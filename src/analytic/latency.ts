@@ -1,6 +1,6 @@
-import betainc from "@stdlib/math-base-special-betainc";
 import { z } from "zod";
 import { gammaPQ, harmonic, integrate, normalTails } from "./special.js";
+import { betainc } from "./stdlib.js";
 
 // Shared by straggler-max, quorum-wait and hedge: one call's latency distribution
 // and the expected k-th order statistic of n i.i.d. latencies.

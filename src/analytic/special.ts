@@ -1,8 +1,10 @@
-import betainc from "@stdlib/math-base-special-betainc";
-import stdlibDigamma from "@stdlib/math-base-special-digamma";
-import stdlibErfc from "@stdlib/math-base-special-erfc";
-import gammainc from "@stdlib/math-base-special-gammainc";
-import gammaln from "@stdlib/math-base-special-gammaln";
+import {
+  betainc,
+  gammainc,
+  gammaln,
+  digamma as stdlibDigamma,
+  erfc as stdlibErfc,
+} from "./stdlib.js";
 
 // Special functions and quadrature shared by the laws. Pure numerics, no simulator.
 

@@ -1,5 +1,5 @@
-import tQuantile from "@stdlib/stats-base-dists-t-quantile";
 import { sampleQuantile } from "../analytic/sampleQuantile.js";
+import { tQuantile } from "../analytic/stdlib.js";
 
 /** Summary statistics of one metric over replicates (or over pooled calls). */
 export interface MetricSummary {
