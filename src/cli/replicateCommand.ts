@@ -7,16 +7,14 @@ import { InputError } from "../core/InputError.js";
 import { guardWork, replicateEstimate, YES_HELP } from "../experiment/estimateWork.js";
 import { COORDINATION_GRID_SIZE, fitCoordination } from "../experiment/fitCoordination.js";
 import { fitPaperModel } from "../experiment/fitPaperModel.js";
+import { type PaperModelMetrics, paperModelMetrics } from "../experiment/paperReplication.js";
 import { PAPER_MODES } from "../experiment/paperTeamModel.js";
 import { writeFileAtomic } from "../experiment/ResultsFile.js";
 import {
-  type FitMetrics,
-  fitMetrics,
   PAPER_TEAM_SIZES,
   predictCells,
   type ReplicationCell,
   rowsByModel,
-  splitHalfSpearman,
 } from "../experiment/replicatePaper.js";
 import { packageRoot } from "../scenario/packageRoot.js";
 import { type CoordinationParams, readCoordination } from "../scenario/readCoordination.js";
@@ -219,13 +217,7 @@ Examples:
       }
 
       const cells: ReplicationCell[] = [];
-      const metrics: {
-        model: string;
-        coordination: string;
-        teamsim: FitMetrics;
-        amdahl: FitMetrics;
-        split_half_spearman: number;
-      }[] = [];
+      const metrics: PaperModelMetrics[] = [];
       const perModel = PAPER_MODES.length * suites.length * PAPER_TEAM_SIZES.length;
       if (flags.leaveOneOut === true) {
         if (rows.length < 2) {
@@ -253,13 +245,8 @@ Examples:
           const coord = fitCoordination(others, suites, dataName, () => bar.tick());
           const got = predictCells(held.params, coord, suites, replicates, rows, () => bar.tick());
           cells.push(...got);
-          metrics.push({
-            model: held.params.model,
-            coordination: `fitted on ${others.map((o) => o.params.model).join(", ")}`,
-            teamsim: fitMetrics(got),
-            amdahl: fitMetrics(got, (c) => c.amdahl_speedup),
-            split_half_spearman: splitHalfSpearman(held.rows),
-          });
+          const coordination = `fitted on ${others.map((o) => o.params.model).join(", ")}`;
+          metrics.push(paperModelMetrics(held.params.model, coordination, got, held.rows));
         }
         bar.stop();
       } else {
@@ -296,13 +283,7 @@ Examples:
         for (const f of fitted) {
           const got = predictCells(f.params, coord, suites, replicates, rows, () => bar.tick());
           cells.push(...got);
-          metrics.push({
-            model: f.params.model,
-            coordination: coordName,
-            teamsim: fitMetrics(got),
-            amdahl: fitMetrics(got, (c) => c.amdahl_speedup),
-            split_half_spearman: splitHalfSpearman(f.rows),
-          });
+          metrics.push(paperModelMetrics(f.params.model, coordName, got, f.rows));
         }
         bar.stop();
       }
@@ -337,13 +318,7 @@ Examples:
 /** The readable replication: per model a table of speedups (predicted, observed in brackets), then the fit metrics. */
 export function formatReplication(
   cells: readonly ReplicationCell[],
-  metrics: readonly {
-    model: string;
-    coordination: string;
-    teamsim: FitMetrics;
-    amdahl: FitMetrics;
-    split_half_spearman: number;
-  }[],
+  metrics: readonly PaperModelMetrics[],
 ): string {
   const out: string[] = [];
   for (const m of metrics) {

@@ -1,8 +1,8 @@
 import { type Command, CommanderError } from "commander";
 import { contextOverflowWarnings } from "../agents/contextOverflow.js";
-import { InputError } from "../core/InputError.js";
 import { estimateRuns, guardWork, YES_HELP } from "../experiment/estimateWork.js";
 import { JsonlFileTrace } from "../experiment/JsonlFileTrace.js";
+import { replicateNumber } from "../experiment/replicateNumber.js";
 import { type RunReport, runScenario } from "../experiment/runScenario.js";
 import { type PoolRun, runScenarioOnPool } from "../experiment/runScenarioOnPool.js";
 import { profilesOf } from "../runtime/World.js";
@@ -72,21 +72,8 @@ Examples:
       if (flags.seed !== undefined) sets.push(`seed=${flags.seed}`);
       const loaded = loadScenario(file, { sets });
       let only: number | undefined;
-      if (flags.replicate !== undefined) {
-        only = Number(flags.replicate);
-        // Replicates are numbered 0 .. replicates-1; one past them reproduces nothing reported.
-        const last = loaded.scenario.replicates - 1;
-        if (!Number.isInteger(only) || only < 0 || only > last) {
-          throw new InputError(
-            "--replicate",
-            "",
-            undefined,
-            undefined,
-            `a replicate number from 0 to ${last} (the scenario has ${loaded.scenario.replicates} replicates)`,
-            JSON.stringify(flags.replicate),
-          );
-        }
-      }
+      if (flags.replicate !== undefined)
+        only = replicateNumber(flags.replicate, loaded.scenario.replicates);
       const workers = workerCount(flags.workers, 1);
       // Refuse a runaway job before it starts (docs/limits.md).
       const replicates = only === undefined ? undefined : 1;

@@ -78,19 +78,9 @@ export class Simulation {
 
   /** Schedules `handler` to run `delay` seconds from now (finite, >= 0); on equal times lower `priority` runs first, then earlier-scheduled. */
   schedule(delay: number, handler: () => void, priority = 0): SimEvent {
-    if (!(delay >= 0 && delay !== Number.POSITIVE_INFINITY)) {
-      throw new RangeError(`schedule: delay must be a finite number >= 0, got ${delay}`);
-    }
-    const e = this.pool.pop() ?? this.newEntry();
-    const seq = this.seq++;
-    const time = this.now + delay;
-    e.time = time;
-    e.priority = priority;
-    e.seq = seq;
+    const e = this.enqueue("schedule", delay, priority);
     e.handler = handler;
-    e.cancelled = false;
-    this.queue.push(time, priority, seq, e.slot);
-    return new SimEvent(e, seq, time);
+    return new SimEvent(e, e.seq, e.time);
   }
 
   /**
@@ -100,20 +90,26 @@ export class Simulation {
    * `cancelSlot` takes (two numbers the caller keeps, instead of a SimEvent).
    */
   notify(delay: number, sink: EventSink, item: unknown): number {
+    const e = this.enqueue("notify", delay, 0);
+    e.sink = sink;
+    e.item = item;
+    return e.slot;
+  }
+
+  // A pooled entry, queued `delay` seconds from now; the caller sets what it runs.
+  private enqueue(what: string, delay: number, priority: number): Entry {
     if (!(delay >= 0 && delay !== Number.POSITIVE_INFINITY)) {
-      throw new RangeError(`notify: delay must be a finite number >= 0, got ${delay}`);
+      throw new RangeError(`${what}: delay must be a finite number >= 0, got ${delay}`);
     }
     const e = this.pool.pop() ?? this.newEntry();
     const seq = this.seq++;
     const time = this.now + delay;
     e.time = time;
-    e.priority = 0;
+    e.priority = priority;
     e.seq = seq;
-    e.sink = sink;
-    e.item = item;
     e.cancelled = false;
-    this.queue.push(time, 0, seq, e.slot);
-    return e.slot;
+    this.queue.push(time, priority, seq, e.slot);
+    return e;
   }
 
   /** Sequence number of the event scheduled last (see `notify`). */

@@ -6,6 +6,7 @@ import type { Trace, TraceEvent } from "../core/Trace.js";
 import { type LoadedScenario, loadScenario, loadScenarioFrom } from "../scenario/loadScenario.js";
 import { parseSourceText } from "../scenario/validateYaml.js";
 import { DIAGRAM_STATE_EVENTS } from "./diagramStateEvents.js";
+import { replicateNumber } from "./replicateNumber.js";
 import { runReplicate } from "./runReplicate.js";
 import { type RunReport, runScenario } from "./runScenario.js";
 import type { SweepAxis } from "./SweepAxis.js";
@@ -139,18 +140,7 @@ function traceReplicate(
   point: string[],
   options: BuildReportOptions,
 ): TracedReplicate {
-  const replicate = options.replicate ?? 0;
-  const last = loaded.scenario.replicates - 1;
-  if (!Number.isInteger(replicate) || replicate < 0 || replicate > last) {
-    throw new InputError(
-      "--replicate",
-      "",
-      undefined,
-      undefined,
-      `a replicate number from 0 to ${last} (the scenario has ${loaded.scenario.replicates} replicates)`,
-      String(options.replicate),
-    );
-  }
+  const replicate = replicateNumber(options.replicate ?? 0, loaded.scenario.replicates);
   const cap = options.maxEvents ?? MAX_REPORT_EVENTS;
   const trace = new WindowedTrace(cap, options.from, options.to);
   const { verdicts } = runReplicate(loaded.scenario, loaded.profiles, replicate, {

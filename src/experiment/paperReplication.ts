@@ -6,7 +6,7 @@ import { type CoordinationParams, readCoordination } from "../scenario/readCoord
 import { readPaperData } from "../scenario/readPaperData.js";
 import { readPaperTasks } from "../scenario/readPaperTasks.js";
 import { fitCoordination } from "./fitCoordination.js";
-import { fitPaperModel } from "./fitPaperModel.js";
+import { fitPaperModel, type ModelRows } from "./fitPaperModel.js";
 import type { PaperModelParams } from "./paperTeamModel.js";
 import {
   type FitMetrics,
@@ -116,13 +116,26 @@ export function paperReplication(options: PaperReplicationOptions = {}): PaperRe
   for (const f of fitted) {
     const got = predictCells(f.params, coord, suites, replicates, rows, tick);
     cells.push(...got);
-    metrics.push({
-      model: f.params.model,
-      coordination: coordName,
-      teamsim: fitMetrics(got),
-      amdahl: fitMetrics(got, (c) => c.amdahl_speedup),
-      split_half_spearman: splitHalfSpearman(f.rows),
-    });
+    metrics.push(paperModelMetrics(f.params.model, coordName, got, f.rows));
   }
   return { cells, metrics, models: fitted.map((f) => f.params), coordination: coord };
+}
+
+/**
+ * One model's metrics: its predicted cells and Amdahl's law each against the
+ * observed speedups, and the split-half agreement of its own runs.
+ */
+export function paperModelMetrics(
+  model: string,
+  coordination: string,
+  cells: readonly ReplicationCell[],
+  rows: ModelRows,
+): PaperModelMetrics {
+  return {
+    model,
+    coordination,
+    teamsim: fitMetrics(cells),
+    amdahl: fitMetrics(cells, (c) => c.amdahl_speedup),
+    split_half_spearman: splitHalfSpearman(rows),
+  };
 }
