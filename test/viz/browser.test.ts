@@ -1,18 +1,14 @@
-import { existsSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { scalingSpec } from "../../src/viz/scalingSpec.js";
 import { writeFigure } from "../../src/viz/writeFigure.js";
-
-const CHROMIUM = "/usr/bin/chromium";
-// CI installs Debian's chromium (.ci/run); locally the test is skipped without it.
-const missing = !existsSync(CHROMIUM) && !process.env.CI;
+import { launchChromium, NO_CHROMIUM } from "./chromium.js";
 
 describe("the HTML figure in headless Chromium", () => {
-  it.skipIf(missing)(
+  it.skipIf(NO_CHROMIUM)(
     "renders offline: vega-embed draws the SVG, no console or page errors, no request but the file",
     async () => {
       const dir = mkdtempSync(join(tmpdir(), "teamsim-html-"));
@@ -30,17 +26,7 @@ describe("the HTML figure in headless Chromium", () => {
       );
       await writeFigure(spec, file);
       const url = pathToFileURL(file).href;
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--no-first-run",
-        ],
-      });
+      const browser = await launchChromium();
       try {
         const page = await browser.newPage();
         const consoleErrors: string[] = [];

@@ -1,15 +1,13 @@
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildScenarioReport } from "../../src/experiment/buildReport.js";
 import { reportHtml } from "../../src/viz/reportHtml.js";
+import { launchChromium, NO_CHROMIUM } from "./chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-// CI installs Debian's chromium (.ci/run); locally the test is skipped without it.
-const missing = !existsSync(CHROMIUM) && !process.env.CI;
 // UPDATE_SCREENSHOT=1 writes the docs' screenshot; otherwise it goes to a temp dir.
 const SCREENSHOT = process.env.UPDATE_SCREENSHOT
   ? join(import.meta.dirname, "../../docs/figures/report-raft-failover.png")
@@ -41,20 +39,10 @@ async function open(browser: Browser, file: string): Promise<Watched> {
   return w;
 }
 
-describe.skipIf(missing)("the run report in headless Chromium", () => {
+describe.skipIf(NO_CHROMIUM)("the run report in headless Chromium", () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
   }, 30_000);
   afterAll(async () => {
     await browser?.close();
