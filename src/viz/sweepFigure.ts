@@ -171,6 +171,40 @@ export async function writeSweepFigure(
 }
 
 /**
+ * The figures a sweep of `axes` gets by default, by name: accuracy against the
+ * first numeric axis (coloured by the next), speedup against agents.count if
+ * speedup varies, and the cost–accuracy Pareto front; each only where the
+ * summary has the numbers (`sweep --plot` and `teamsim report` draw these).
+ */
+export function defaultSweepFigures(
+  dir: string,
+  axes: readonly { path: string }[],
+): { name: "scaling" | "speedup" | "pareto"; request: SweepFigureRequest }[] {
+  const summary = readSummary(dir);
+  const columns = tableColumns(summary);
+  const numeric = (col: string) =>
+    summary.rows.length > 0 && summary.rows.every((r) => finite(r[col]) !== undefined);
+  const varies = (col: string) =>
+    new Set(summary.rows.map((r) => finite(r[col])).filter((v) => v !== undefined)).size > 1;
+  const out: { name: "scaling" | "speedup" | "pareto"; request: SweepFigureRequest }[] = [];
+  const xAxisPath = axes.find((a) => columns.includes(a.path) && numeric(a.path))?.path;
+  if (xAxisPath !== undefined && numeric("accuracy.mean")) {
+    const other = axes.find((a) => a.path !== xAxisPath && columns.includes(a.path))?.path;
+    const band = numeric("accuracy.ci95_lo") && numeric("accuracy.ci95_hi");
+    out.push({ name: "scaling", request: { kind: "scaling", x: xAxisPath, color: other, band } });
+  }
+  if (columns.includes("agents.count") && numeric("speedup.mean") && varies("speedup.mean")) {
+    const color = axes.find((a) => a.path !== "agents.count" && columns.includes(a.path))?.path;
+    out.push({ name: "speedup", request: { kind: "speedup", color } });
+  }
+  if (numeric("cost_usd.mean") && numeric("accuracy.mean")) {
+    const color = axes.find((a) => columns.includes(a.path))?.path;
+    out.push({ name: "pareto", request: { kind: "pareto", color } });
+  }
+  return out;
+}
+
+/**
  * The default figures of a finished sweep in DIR/figures/: scaling of
  * accuracy.mean against the first numeric axis (colored by the next axis, if
  * any), speedup against agents.count when speedup varies, and the cost–accuracy
@@ -180,35 +214,14 @@ export async function writeDefaultSweepFigures(
   dir: string,
   axes: readonly { path: string }[],
 ): Promise<string[]> {
-  const summary = readSummary(dir);
-  const columns = tableColumns(summary);
-  const numeric = (col: string) =>
-    summary.rows.length > 0 && summary.rows.every((r) => finite(r[col]) !== undefined);
-  const varies = (col: string) =>
-    new Set(summary.rows.map((r) => finite(r[col])).filter((v) => v !== undefined)).size > 1;
+  const figures = defaultSweepFigures(dir, axes);
   const out = join(dir, "figures");
   mkdirSync(out, { recursive: true });
   const written: string[] = [];
-  const write = async (name: string, req: SweepFigureRequest) => {
-    const file = join(out, name);
-    await writeSweepFigure(dir, req, file);
+  for (const { name, request } of figures) {
+    const file = join(out, `${name}.svg`);
+    await writeSweepFigure(dir, request, file);
     written.push(file);
-  };
-  const xAxisPath = axes.find((a) => columns.includes(a.path) && numeric(a.path))?.path;
-  if (xAxisPath !== undefined && numeric("accuracy.mean")) {
-    const other = axes.find((a) => a.path !== xAxisPath && columns.includes(a.path))?.path;
-    const band = numeric("accuracy.ci95_lo") && numeric("accuracy.ci95_hi");
-    await write("scaling.svg", { kind: "scaling", x: xAxisPath, color: other, band });
-  }
-  if (columns.includes("agents.count") && numeric("speedup.mean") && varies("speedup.mean")) {
-    const color = axes.find((a) => a.path !== "agents.count" && columns.includes(a.path))?.path;
-    await write("speedup.svg", { kind: "speedup", color });
-  }
-  if (numeric("cost_usd.mean") && numeric("accuracy.mean")) {
-    await write("pareto.svg", {
-      kind: "pareto",
-      color: axes.find((a) => columns.includes(a.path))?.path,
-    });
   }
   return written;
 }
