@@ -9,5 +9,14 @@ if (!existsSync(entry)) {
   );
   process.exit(1);
 }
-const { main } = await import(entry.href);
-process.exitCode = await main(process.argv.slice(2));
+const args = process.argv.slice(2);
+// `run --workers N` starts its worker threads first, so that they load while
+// the command line does (src/cli/earlyPool.ts); they stop when it returns.
+const early = await import(new URL("../dist/src/cli/earlyPool.js", import.meta.url).href);
+early.startRunPool(args);
+try {
+  const { main } = await import(entry.href);
+  process.exitCode = await main(args);
+} finally {
+  await early.stopRunPool();
+}

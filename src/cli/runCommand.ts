@@ -17,6 +17,7 @@ import {
 } from "./interrupts.js";
 import { stableJson } from "./stableJson.js";
 import { stepProgress } from "./stepProgress.js";
+import { takeRunPool } from "./earlyPool.js";
 import { workerCount } from "./workerCount.js";
 
 interface RunFlags {
@@ -123,6 +124,8 @@ Examples:
               trace,
               onProgress: (done) => bar.update(done),
               signal,
+              // Threads started with the process (bin/teamsim.js), if it saw --workers.
+              pool: takeRunPool,
             }),
           () => trace?.abort(),
         ));

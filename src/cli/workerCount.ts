@@ -13,9 +13,8 @@ export function workerCount(
   cpus: number = availableParallelism(),
 ): number {
   if (flag === undefined) return fallback;
-  if (flag === "auto") return cpus;
-  const workers = Number(flag);
-  if (flag.trim() === "" || !Number.isInteger(workers) || workers < 1) {
+  const workers = requestedWorkers(flag, cpus);
+  if (workers === undefined) {
     throw new InputError(
       "--workers",
       "",
@@ -32,4 +31,11 @@ export function workerCount(
     return cpus;
   }
   return workers;
+}
+
+/** The worker threads `--workers flag` asks for (`auto`: `cpus`), before the cap; undefined if it is not a count. */
+export function requestedWorkers(flag: string, cpus: number): number | undefined {
+  if (flag === "auto") return cpus;
+  const workers = Number(flag);
+  return flag.trim() === "" || !Number.isInteger(workers) || workers < 1 ? undefined : workers;
 }

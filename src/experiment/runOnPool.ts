@@ -7,8 +7,17 @@ export interface PoolJob<T, R> {
    * and returns their results in batch order.
    */
   worker: URL;
-  /** Sent once to every worker (structured-cloned): the scenario or sweep it runs. */
-  workerData: unknown;
+  /** Sent once to every worker the pool starts (structured-cloned): the scenario or sweep it runs. */
+  workerData?: unknown;
+  /** What a worker is sent for a batch (default: the batch itself). */
+  message?: (batch: T[]) => unknown;
+  /**
+   * Worker threads started before this job was known, offered for `threads`
+   * threads running `worker` (see cli/earlyPool.ts): used if given, in place of
+   * a new pool, and left running for their owner to stop. They get no
+   * workerData, so `message` must carry what a batch needs.
+   */
+  pool?: (threads: number) => Piscina | undefined;
   tasks: readonly T[];
   /** Threads that run tasks, this one included when `local` is given. */
   workers: number;
@@ -63,8 +72,11 @@ export async function runOnPool<T, R>(job: PoolJob<T, R>): Promise<void> {
     next += batch.length;
     return batch;
   };
+  const offered = threads > 0 ? job.pool?.(threads) : undefined;
+  const message = job.message ?? ((batch: T[]) => batch);
   const pool =
-    threads > 0
+    offered ??
+    (threads > 0
       ? new Piscina({
           filename: job.worker.href,
           workerData: job.workerData,
@@ -74,7 +86,7 @@ export async function runOnPool<T, R>(job: PoolJob<T, R>): Promise<void> {
           // while this thread is busy with a batch of its own.
           concurrentTasksPerWorker: local === undefined ? 1 : 2,
         })
-      : undefined;
+      : undefined);
   try {
     // An interrupt abandons the batches in flight (a sweep reruns them on
     // --resume) rather than waiting for them: the pool is destroyed right after.
@@ -85,7 +97,7 @@ export async function runOnPool<T, R>(job: PoolJob<T, R>): Promise<void> {
     const lane = async (): Promise<void> => {
       while (pool !== undefined && next < tasks.length && signal?.aborted !== true) {
         const batch = take();
-        const running = pool.run(batch) as Promise<R[]>;
+        const running = pool.run(message(batch)) as Promise<R[]>;
         running.catch(() => {});
         const results = await Promise.race([running, stopped]);
         if (results === undefined) return;
@@ -106,6 +118,7 @@ export async function runOnPool<T, R>(job: PoolJob<T, R>): Promise<void> {
     // The pool's lanes have queued their first batches: this thread starts now.
     await Promise.all([...lanes, localLane()]);
   } finally {
-    await pool?.destroy();
+    // An offered pool is its owner's to stop (an interrupt has been heard: it stops next).
+    if (pool !== offered) await pool?.destroy();
   }
 }

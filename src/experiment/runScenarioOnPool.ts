@@ -1,3 +1,4 @@
+import type { Piscina } from "piscina";
 import type { ModelProfile } from "../agents/ModelProfile.js";
 import type { Trace } from "../core/Trace.js";
 import type { LoadedScenario } from "../scenario/loadScenario.js";
@@ -5,6 +6,8 @@ import type { Scenario } from "../scenario/ScenarioSchema.js";
 import { digestReplicate, type ReplicateDigest } from "./digestReplicate.js";
 import type { RunReport } from "./RunReport.js";
 import { RunTally } from "./RunTally.js";
+import type { ReplicateTask } from "./replicateWorker.js";
+import { REPLICATE_WORKER } from "./replicateWorkerUrl.js";
 import { runOnPool } from "./runOnPool.js";
 
 /** What every worker of a run gets once: the validated scenario and the model profiles. */
@@ -23,6 +26,12 @@ export interface RunOnPoolOptions {
   onProgress?: (done: number, total: number) => void;
   /** Stops at once (an interrupt): the replicates in flight are abandoned. */
   signal?: AbortSignal;
+  /**
+   * Worker threads already started for this run (cli/earlyPool.ts), offered for
+   * a number of threads running replicateWorker.js; used if that is how many
+   * the run needs besides this one, and left running.
+   */
+  pool?: (threads: number) => Piscina | undefined;
 }
 
 /** A run on the pool: its report, or none if `signal` stopped it first; replicates done either way. */
@@ -60,8 +69,9 @@ export async function runScenarioOnPool(
     tasks.length === 0
       ? Promise.resolve()
       : runOnPool<number, ReplicateDigest>({
-          worker: new URL("./replicateWorker.js", import.meta.url),
-          workerData: { scenario, profiles } satisfies ReplicateJob,
+          worker: REPLICATE_WORKER,
+          message: (batch): ReplicateTask => ({ job: { scenario, profiles }, batch }),
+          pool: options.pool,
           tasks,
           workers: Math.min(options.workers, tasks.length),
           record: (batch, digests) => batch.forEach((r, k) => finish(r, digests[k])),
