@@ -23,4 +23,15 @@ describe("README.md", () => {
       "```sh\nnpm install && npx teamsim run scenarios/quickstart.yaml\nnpm test\n```",
     );
   });
+
+  // Issue 14: the scale figure, with the command that draws it, in a Performance section.
+  it("shows the scale figure and its command in its Performance section", () => {
+    const section = text.slice(text.indexOf("\n## Performance\n"));
+    expect(section.length).toBeLessThan(text.length);
+    const body = section.slice(0, section.indexOf("\n## ", 1));
+    expect(body).toContain("](docs/figures/scale-cost.svg)");
+    expect(body).toContain(
+      "npm run --silent bench -- scale-curve --json --figure docs/figures/scale-cost.svg",
+    );
+  });
 });
