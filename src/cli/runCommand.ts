@@ -8,6 +8,7 @@ import { type PoolRun, runScenarioOnPool } from "../experiment/runScenarioOnPool
 import { profilesOf } from "../runtime/World.js";
 import { loadScenario } from "../scenario/loadScenario.js";
 import { collect } from "./collect.js";
+import { takeRunPool } from "./earlyPool.js";
 import { formatReport } from "./formatReport.js";
 import {
   type Interrupt,
@@ -17,7 +18,6 @@ import {
 } from "./interrupts.js";
 import { stableJson } from "./stableJson.js";
 import { stepProgress } from "./stepProgress.js";
-import { takeRunPool } from "./earlyPool.js";
 import { workerCount } from "./workerCount.js";
 
 interface RunFlags {

@@ -284,7 +284,10 @@ function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
     const digest = digestOf(p);
     const froms = new Set<number>();
     for (const { from, sig } of c.prepares)
-      if (from !== primary(p.view) && rt.verifyVote(sig, from, "prepare", p.view, p.seq, digest))
+      if (
+        from !== primary(p.view) &&
+        rt.signatures.verifyVote(sig, from, "prepare", p.view, p.seq, digest)
+      )
         froms.add(from);
     return froms.size >= prepareQuorum;
   }
@@ -486,7 +489,7 @@ function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
     function onVote(from: number, kind: "prepare" | "commit", p: Vote): void {
       if (p.view < horizon()) return;
       // Only the sender's own signed vote counts (a replayed one of another replica does not).
-      if (!rt.verifyVote(p.sig, from, kind, p.view, p.seq, p.digest))
+      if (!rt.signatures.verifyVote(p.sig, from, kind, p.view, p.seq, p.digest))
         return reject(node, from, kind, "bad signature");
       const s = slot(p.view, p.seq);
       if (bad() === "view-attacker" && !echoed.has(`${kind}/${p.view}/${p.seq}/${from}`)) {

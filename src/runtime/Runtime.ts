@@ -211,18 +211,6 @@ export class Runtime implements NodeHost {
     return this.signatures.signVote(node.index, kind, view, seq, digest);
   }
 
-  /** Whether `sig` is member `signer`'s vote `kind` for exactly (`view`, `seq`, `digest`). */
-  verifyVote(
-    sig: Signature,
-    signer: number,
-    kind: string,
-    view: number,
-    seq: number,
-    digest: string,
-  ): boolean {
-    return this.signatures.verifyVote(sig, signer, kind, view, seq, digest);
-  }
-
   /** Records the decision of `item` by `node` in the history (and the trace). */
   decide(node: Node, item: number, answer: number, extra?: Record<string, unknown>): void {
     const counted = this.history.decide(item, node.name, answer, this.sim.now);
