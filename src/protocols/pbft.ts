@@ -79,8 +79,7 @@ class Votes {
   private readonly byFrom: (Vote | undefined)[];
   // The voters in the order their votes came: voter(0) .. voter(size - 1).
   private readonly order: Int32Array;
-  /** How many replicas voted. */
-  size = 0;
+  private voters = 0;
   private digest0: string | null = null;
   private count0 = 0;
   private others: Map<string, number> | null = null;
@@ -103,10 +102,15 @@ class Votes {
   /** Records (or replaces) `from`'s vote. */
   set(from: number, vote: Vote): void {
     const old = this.byFrom[from];
-    if (old === undefined) this.order[this.size++] = from;
+    if (old === undefined) this.order[this.voters++] = from;
     else this.add(old.digest, -1);
     this.byFrom[from] = vote;
     this.add(vote.digest, 1);
+  }
+
+  /** How many replicas voted. */
+  get size(): number {
+    return this.voters;
   }
 
   /** Votes for `digest`. */
@@ -122,7 +126,7 @@ class Votes {
 
   /** The voters, in the order their votes came. */
   froms(): number[] {
-    return Array.from(this.order.subarray(0, this.size));
+    return Array.from(this.order.subarray(0, this.voters));
   }
 
   private add(digest: string, by: number): void {
