@@ -4,7 +4,7 @@ import { Command } from "commander";
 import { packageRoot } from "../src/scenario/packageRoot.js";
 import { type ScaleCostPoint, scaleCostSpec } from "../src/viz/scaleCostSpec.js";
 import { writeFigure } from "../src/viz/writeFigure.js";
-import type { PbftRun } from "./messages.js";
+import type { MessageRun, PbftRun } from "./messages.js";
 import { type PholdConfig, type PholdResult, pholdBaseline, pholdKernel } from "./phold.js";
 import { runWorkersSpeedup } from "./runWorkersBench.js";
 import { SCALE_CASES, type ScaleRun } from "./scale.js";
@@ -93,13 +93,8 @@ program
   .option("--pairs <n>", "ping-pong pairs in flight at once", "50")
   .option("--reps <n>", "timed repetitions of each (median reported)", "5")
   .action((flags: { json?: boolean; messages: string; pairs: string; reps: string }) => {
-    const child = join(import.meta.dirname, "messagesChild.js");
-    const measure = (variant: string): { delivered: number; seconds: number } =>
-      JSON.parse(
-        execFileSync(process.execPath, [child, variant, flags.pairs, flags.messages], {
-          encoding: "utf8",
-        }),
-      );
+    const measure = (variant: string) =>
+      messagesChild(variant, Number(flags.pairs), Number(flags.messages));
     const rate = (r: { delivered: number; seconds: number }) => r.delivered / r.seconds;
     const rates: Record<string, number[]> = { runtime: [], network: [], "protocol-style": [] };
     // Interleaved, so that machine noise hits every variant alike.
@@ -152,14 +147,8 @@ function scaleChild(name: string, agents: number, timeoutS: number): ScaleRun | 
 // PBFT with 100 agents in `processes` fresh processes, 4 replicates each: the
 // medians over processes of the first replicate's rate (cold) and the later ones' (warm).
 function pbftChildren(processes: number): PbftRun {
-  const child = join(import.meta.dirname, "messagesChild.js");
   const runs: PbftRun[] = [];
-  for (let r = 0; r < processes; r++)
-    runs.push(
-      JSON.parse(
-        execFileSync(process.execPath, [child, "pbft100", "0", "0"], { encoding: "utf8" }),
-      ),
-    );
+  for (let r = 0; r < processes; r++) runs.push(messagesChild<PbftRun>("pbft100", 0, 0));
   return {
     messages: runs[0].messages,
     cold: median(runs.map((r) => r.cold)),
@@ -167,13 +156,14 @@ function pbftChildren(processes: number): PbftRun {
   };
 }
 
-function messagesChild(variant: string, pairs: number, messages: number) {
+// One measurement of bench/messagesChild.ts in a fresh process (pbft100: a PbftRun).
+function messagesChild<T = MessageRun>(variant: string, pairs: number, messages: number): T {
   const child = join(import.meta.dirname, "messagesChild.js");
   return JSON.parse(
     execFileSync(process.execPath, [child, variant, String(pairs), String(messages)], {
       encoding: "utf8",
     }),
-  ) as { delivered: number; seconds: number };
+  ) as T;
 }
 
 program

@@ -666,8 +666,6 @@ function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
       tryNewView(v);
     }
 
-    // Multicasts the signed VIEW-CHANGE towards `target`, with the replica's prepared
-    // certificates (a withholding replica leaves them out).
     // The certificate of prepared slot `c`: its pre-prepare and the matching
     // prepares of backups, in the order they came (made once, when first sent).
     function certOf(c: Prepared): Cert {
@@ -683,6 +681,8 @@ function create(rt: Runtime, options: z.output<typeof schema>): Protocol {
       return c.cert;
     }
 
+    // Multicasts the signed VIEW-CHANGE towards `target`, with the replica's prepared
+    // certificates (a withholding replica leaves them out).
     function sendViewChange(): void {
       const kept: Cert[] = [];
       if (bad() !== "withholding") for (const c of certs) if (c !== undefined) kept.push(certOf(c));
